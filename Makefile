@@ -1,0 +1,39 @@
+# Two commands: `make` builds the course, `make test` proves it. Both set up .venv themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+# nbgrader runs `alembic` from PATH when it creates a gradebook.
+export PATH := $(BIN):$(PATH)
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: all test lab notebooks exercises bench clean
+all: $(VENV)/.installed
+	$(BIN)/course build
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+
+notebooks: $(VENV)/.installed
+	$(BIN)/course notebooks
+
+exercises: $(VENV)/.installed
+	$(BIN)/course release --all
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/samplers.py
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .ruff_cache

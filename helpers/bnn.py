@@ -1,0 +1,150 @@
+"""A one-hidden-layer network with sin activations, as a Bayesian model (exercise 04's network).
+
+Network, for ``n_hidden = H`` units::
+
+    f(x) = sum_j v_j sin(w_j x + c_j) + d,     w = [w_1..w_H, c_1..c_H, v_1..v_H, d]  (3H + 1,)
+
+Model: ``y_i ~ N(f(x_i), sigma_d^2)`` and every weight ``~ N(0, sigma_w^2)`` independently.
+Densities are normalised. Weight arguments may be a batch of shape ``(..., 3H + 1)``.
+"""
+
+import numpy as np
+from scipy import optimize
+
+from ._checks import data_pair, generator, positive, positive_int
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+def n_weights(n_hidden):
+    """Number of weights, ``3 n_hidden + 1``."""
+    return 3 * positive_int(n_hidden, "n_hidden") + 1
+
+
+def _weights(w, n_hidden):
+    w = np.asarray(w, dtype=float)
+    p = n_weights(n_hidden)
+    if w.ndim == 0 or w.shape[-1] != p:
+        raise ValueError(
+            f"w must have shape ({p},) = (3 * n_hidden + 1,) for n_hidden={n_hidden}, got {w.shape}"
+        )
+    return w
+
+
+def unpack(w, n_hidden):
+    """Split ``w`` into input weights, biases, output weights (each (..., H)) and output bias."""
+    w = _weights(w, n_hidden)
+    h = n_hidden
+    return w[..., :h], w[..., h : 2 * h], w[..., 2 * h : 3 * h], w[..., 3 * h]
+
+
+def _hidden(w, x, n_hidden):
+    """Pre-activations ``a_ji = w_j x_i + c_j``, shape (..., H, n)."""
+    w_in, c, _, _ = unpack(w, n_hidden)
+    return w_in[..., :, None] * x + c[..., :, None]
+
+
+def forward(w, x, n_hidden):
+    """Network output ``f(x_i)`` for each ``x_i``: shape ``(n,)`` (or ``(..., n)`` for a batch)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    _, _, v, d = unpack(w, n_hidden)
+    return np.einsum("...j,...ji->...i", v, np.sin(_hidden(w, x, n_hidden))) + d[..., None]
+
+
+def log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
+    """``sum_i log N(y_i | f(x_i), sigma_d^2) + sum_k log N(w_k | 0, sigma_w^2)``."""
+    x, y = data_pair(x, y)
+    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
+    w = _weights(w, n_hidden)
+    resid = y - forward(w, x, n_hidden)
+    loglik = -0.5 * np.sum(resid**2, axis=-1) / sigma_d**2 - x.size * (
+        np.log(sigma_d) + 0.5 * LOG_2PI
+    )
+    logprior = -0.5 * np.sum(w**2, axis=-1) / sigma_w**2 - w.shape[-1] * (
+        np.log(sigma_w) + 0.5 * LOG_2PI
+    )
+    return loglik + logprior
+
+
+def grad_log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
+    """Gradient of :func:`log_posterior` by backpropagation; same shape as ``w``.
+
+    With ``r_i = (y_i - f(x_i)) / sigma_d^2`` and ``a_ji = w_j x_i + c_j``::
+
+        d/dv_j = sum_i r_i sin a_ji          d/dd   = sum_i r_i
+        d/dw_j = sum_i r_i v_j cos a_ji x_i  d/dc_j = sum_i r_i v_j cos a_ji
+
+    minus ``w / sigma_w^2`` from the prior.
+    """
+    x, y = data_pair(x, y)
+    w = _weights(w, n_hidden)
+    _, _, v, d = unpack(w, n_hidden)
+    a = _hidden(w, x, n_hidden)
+    s, co = np.sin(a), np.cos(a)
+    r = (y - (np.einsum("...j,...ji->...i", v, s) + d[..., None])) / sigma_d**2  # (..., n)
+    back = v[..., :, None] * co * r[..., None, :]  # dL/da, (..., H, n)
+    grad = np.concatenate(
+        [
+            np.sum(back * x, axis=-1),
+            np.sum(back, axis=-1),
+            np.einsum("...i,...ji->...j", r, s),
+            np.sum(r, axis=-1, keepdims=True),
+        ],
+        axis=-1,
+    )
+    return grad - w / sigma_w**2
+
+
+def make_log_post(x, y, n_hidden, sigma_d=0.1, sigma_w=1.0):
+    """Bind data and scales: return ``(log_post, grad_log_post)`` of the weights alone (batchable)."""
+    x, y = data_pair(x, y)
+    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
+
+    def log_post(w):
+        return log_posterior(w, x, y, n_hidden, sigma_d, sigma_w)
+
+    def grad_log_post(w):
+        return grad_log_posterior(w, x, y, n_hidden, sigma_d, sigma_w)
+
+    return log_post, grad_log_post
+
+
+def posterior_predictive(samples, x_grid, n_hidden):
+    """Mean and sd (ddof=0) over weight draws of the network output at each grid point.
+
+    Parameters
+    ----------
+    samples : ndarray, shape (n_draws, 3 n_hidden + 1)
+    x_grid : ndarray, shape (m,)
+
+    Returns
+    -------
+    mean, sd : ndarray, shape (m,)
+        The spread of the network's mean, without observation noise.
+    """
+    samples = np.asarray(samples, dtype=float)
+    if samples.ndim != 2:
+        raise ValueError(f"samples must have shape (n_draws, n_weights), got {samples.shape}")
+    f = forward(samples, x_grid, n_hidden)
+    return f.mean(axis=0), f.std(axis=0)
+
+
+def fit_map(x, y, n_hidden, rng, sigma_d=0.1, sigma_w=1.0, n_restarts=10):
+    """Maximum a posteriori weights by L-BFGS from ``n_restarts`` random starts ``N(0, sigma_w^2)``.
+
+    With ``sigma_w`` large this is close to the maximum-likelihood fit. Returns the best ``w``
+    found, shape ``(3 n_hidden + 1,)``.
+    """
+    generator(rng)
+    log_post, grad = make_log_post(x, y, n_hidden, sigma_d, sigma_w)
+    best, best_val = None, np.inf
+    for _ in range(positive_int(n_restarts, "n_restarts")):
+        w0 = sigma_w * rng.standard_normal(n_weights(n_hidden))
+        res = optimize.minimize(
+            lambda w: -log_post(w), w0, jac=lambda w: -grad(w), method="L-BFGS-B"
+        )
+        if res.fun < best_val:
+            best, best_val = res.x, res.fun
+    return best

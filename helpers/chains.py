@@ -1,0 +1,88 @@
+"""Several chains at once, each with its own generator spawned from one seed.
+
+``vectorized=True`` advances all chains together with one call of ``log_post`` on an
+``(n_chains, d)`` array per step (the target must accept a batch, as ``helpers.linreg`` and
+``helpers.bnn`` densities do). Chain ``k`` draws from generator ``k`` in the same order either
+way, so the two paths give the same chains (up to floating-point rounding in a batched target).
+"""
+
+import numpy as np
+
+from . import hamiltonian as _hmc
+from . import mh as _mh
+from ._checks import as_position, positive, positive_int, start_log_density
+from .streams import ChainGenerators, spawn_generators
+
+
+def _starts(theta0, n_chains):
+    theta0 = np.asarray(theta0, dtype=float)
+    if theta0.ndim == 1:
+        theta0 = np.tile(theta0, (n_chains, 1))
+    return as_position(theta0, "theta0", batched=True)
+
+
+def run_chains(sampler, theta0, seed, n_chains=4, **kwargs):
+    """Run ``sampler(theta0=..., rng=..., **kwargs)`` once per chain, one after another.
+
+    ``sampler`` is any single-chain function of the contract (``metropolis``, ``hmc``, ...);
+    ``theta0`` is (d,) for a common start or (n_chains, d).
+
+    Returns
+    -------
+    samples : ndarray, shape (n_chains, n_draws, d)
+    acceptance_rate : ndarray, shape (n_chains,)
+    """
+    n_chains = positive_int(n_chains, "n_chains")
+    starts = _starts(theta0, n_chains)
+    gens = spawn_generators(seed, n_chains)
+    runs = [sampler(theta0=t, rng=g, **kwargs) for t, g in zip(starts, gens, strict=True)]
+    return np.stack([r[0] for r in runs]), np.array([r[1] for r in runs])
+
+
+def metropolis_chains(log_post, theta0, n_steps, proposal_sd, seed, n_chains=4,
+                      vectorized=False, progress=False):
+    """Random-walk Metropolis on ``n_chains`` chains; see :func:`helpers.mh.metropolis`.
+
+    Returns ``samples (n_chains, n_steps, d)`` and ``acceptance_rate (n_chains,)``.
+    """
+    if not vectorized:
+        return run_chains(_mh.metropolis, theta0, seed, n_chains, log_post=log_post,
+                          n_steps=n_steps, proposal_sd=proposal_sd, progress=progress)
+    n_chains = positive_int(n_chains, "n_chains")
+    starts = _starts(theta0, n_chains)
+    proposal_sd = positive(proposal_sd, "proposal_sd")
+    rng = ChainGenerators(spawn_generators(seed, n_chains))
+    state = _mh.MetropolisState(starts, start_log_density(log_post, starts))
+    samples, rate, _ = _mh.run(lambda r, s: _mh.metropolis_step(r, s, log_post, proposal_sd),
+                               rng, state, positive_int(n_steps, "n_steps"), progress)
+    return samples.swapaxes(0, 1), rate
+
+
+def hmc_chains(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, seed,
+               n_chains=4, vectorized=False, n_warmup=0, target_accept=0.8, adapt_mass=False,
+               progress=False):
+    """HMC on ``n_chains`` chains (each adapting its own step size and mass in warm-up).
+
+    Returns ``samples (n_chains, n_steps, d)`` and ``acceptance_rate (n_chains,)``.
+    """
+    kwargs = dict(n_warmup=n_warmup, target_accept=target_accept, adapt_mass=adapt_mass,
+                  progress=progress)
+    if not vectorized:
+        return run_chains(_hmc.hmc, theta0, seed, n_chains, log_post=log_post,
+                          grad_log_post=grad_log_post, n_steps=n_steps, step_size=step_size,
+                          n_leapfrog=n_leapfrog, **kwargs)
+    n_chains = positive_int(n_chains, "n_chains")
+    starts = _starts(theta0, n_chains)
+    step = np.full(n_chains, float(positive(step_size, "step_size")))
+    n_leapfrog = positive_int(n_leapfrog, "n_leapfrog")
+    n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
+    rng = ChainGenerators(spawn_generators(seed, n_chains))
+    state = _hmc.HMCState(starts, start_log_density(log_post, starts),
+                          np.asarray(grad_log_post(starts), dtype=float))
+    inv_mass = np.ones_like(starts)
+    if n_warmup:
+        state, step, inv_mass = _hmc.warmup(rng, state, log_post, grad_log_post, step, n_leapfrog,
+                                            n_warmup, target_accept, adapt_mass, progress)
+    samples, rate, _, _ = _hmc.run(rng, state, log_post, grad_log_post, step, n_leapfrog,
+                                   positive_int(n_steps, "n_steps"), inv_mass, progress)
+    return samples.swapaxes(0, 1), rate
