@@ -2,7 +2,7 @@
 
 Modules, one idea each: ``data`` (data sets), ``linreg`` and ``bnn`` (models), ``bootstrap``,
 ``mh`` (Metropolis-Hastings), ``integrators`` (leapfrog), ``hamiltonian`` (HMC and its warm-up),
-``chains`` (several chains), ``streams`` (random streams), ``diagnostics``, ``plots``.
+``chains`` (several chains), ``streams`` (random streams), ``diagnostics``, ``plots``, ``widgets`` (sliders).
 The samplers exported here have the signatures of the exercise contract.
 """
 
@@ -18,6 +18,7 @@ from . import (
     mh,
     plots,
     streams,
+    widgets,
 )
 from .chains import hmc_chains, metropolis_chains, run_chains
 from .diagnostics import ess_bulk, ess_tail, mcse_mean, rhat
@@ -27,6 +28,6 @@ from .mh import metropolis, metropolis_hastings
 
 __all__ = [
     "bnn", "bootstrap", "chains", "data", "diagnostics", "hamiltonian", "integrators", "linreg",
-    "mh", "plots", "streams", "hmc", "leapfrog", "metropolis", "metropolis_hastings",
+    "mh", "plots", "streams", "widgets", "hmc", "leapfrog", "metropolis", "metropolis_hastings",
     "hmc_chains", "metropolis_chains", "run_chains", "rhat", "ess_bulk", "ess_tail", "mcse_mean",
 ]
