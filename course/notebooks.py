@@ -1,0 +1,126 @@
+"""Read nbgrader notebooks: answer cells, test cells, and submissions made from corpus files."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = ["01_bootstrap", "02_bayes_regression", "03_metropolis", "04_bnn_mcmc", "05_hmc"]
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+CALL = re.compile(r"^_check\(_probe\(globals\(\), seed=(\d+)\)\)\s*$", re.M)
+
+
+def load(path):
+    return json.loads(Path(path).read_text())
+
+
+def source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_answer(cell):
+    m = meta(cell)
+    return cell["cell_type"] == "code" and m.get("solution") and not m.get("grade")
+
+
+def is_test(cell):
+    m = meta(cell)
+    return cell["cell_type"] == "code" and m.get("grade") and not m.get("solution")
+
+
+def strip_markers(src):
+    """Source as a student who solved the cell would leave it (solution markers removed)."""
+    return "\n".join(
+        line for line in src.splitlines() if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION)
+    )
+
+
+def solution_path(assignment):
+    return ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def answer_sources(assignment):
+    """``{grade_id: source}`` of the reference answers, markers stripped."""
+    nb = load(solution_path(assignment))
+    return {meta(c)["grade_id"]: strip_markers(source(c)) for c in nb["cells"] if is_answer(c)}
+
+
+def test_cells(assignment):
+    """``[(grade_id, points, source)]`` of every autograded test cell (hidden tests included)."""
+    nb = load(solution_path(assignment))
+    return [(meta(c)["grade_id"], float(meta(c).get("points", 0)), source(c))
+            for c in nb["cells"] if is_test(c)]
+
+
+def apply_override(cell_src, override_src):
+    """Replace every top-level def/class in ``cell_src`` that ``override_src`` redefines.
+
+    The override's other top-level statements (imports, helper functions) are put first.
+    """
+    over = ast.parse(override_src)
+    over_lines = override_src.splitlines()
+    defs = {n.name: n for n in over.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    tree = ast.parse(cell_src)
+    lines = cell_src.splitlines()
+    hit = False
+    for node in sorted(tree.body, key=lambda n: n.lineno, reverse=True):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in defs:
+            new = defs[node.name]
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno]) - 1
+            nstart = min([d.lineno for d in new.decorator_list] + [new.lineno]) - 1
+            lines[start:node.end_lineno] = over_lines[nstart:new.end_lineno]
+            hit = True
+    if not hit:
+        return cell_src
+    prelude = [
+        "\n".join(over_lines[n.lineno - 1:n.end_lineno]) for n in over.body
+        if not isinstance(n, (ast.FunctionDef, ast.ClassDef))
+        and not (isinstance(n, ast.Expr) and isinstance(getattr(n, "value", None), ast.Constant))
+    ]
+    return "\n".join(prelude + lines)
+
+
+def submission_answers(assignment, override_src=None):
+    """Answer-cell sources of a submission: the reference, with ``override_src`` applied."""
+    answers = answer_sources(assignment)
+    if override_src is None:
+        return answers
+    return {gid: apply_override(src, override_src) for gid, src in answers.items()}
+
+
+def make_submission(assignment, answers, release_nb=None):
+    """The student notebook (release version) with its answer cells filled in from ``answers``."""
+    path = release_nb or ROOT / "exercises" / assignment / f"{assignment}.ipynb"
+    nb = load(path)
+    for cell in nb["cells"]:
+        if is_answer(cell) and meta(cell)["grade_id"] in answers:
+            cell["source"] = answers[meta(cell)["grade_id"]]
+    return nb
+
+
+def run_in_process(assignment, answers, seed=None):
+    """Run the answers and every test cell in this process (for fast checks, not for grading).
+
+    Returns ``{grade_id: None or the exception message}``. ``seed`` replaces the test cells'
+    own seed, so that many random streams can be tried.
+    """
+    ns = {"__name__": "__main__"}
+    for src in answers.values():
+        exec(compile(src, "<answer>", "exec"), ns)
+    results = {}
+    for gid, _, src in test_cells(assignment):
+        if seed is not None:
+            src = CALL.sub(f"_check(_probe(globals(), seed={seed}))", src)
+        try:
+            exec(compile(src, f"<{gid}>", "exec"), ns)
+            results[gid] = None
+        except Exception as exc:  # a failing check is data here
+            results[gid] = f"{type(exc).__name__}: {exc}"
+    return results
