@@ -13,7 +13,7 @@ all: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup --timeout 900 $(PYTEST_ARGS)
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

@@ -1,0 +1,152 @@
+"""The five nbgrader assignments: in sync, leak-free, and graded right through nbgrader itself.
+
+- ``exercises/`` is exactly what nbgrader generates from ``solutions/`` today;
+- no solution code and no hidden-test text reaches ``exercises/``;
+- autograding (real nbgrader 0.9.6) gives the reference solution full marks, the untouched
+  student version zero, every submission of ``tests/corpus/<id>/bug_*.py`` less than full marks
+  and every ``correct_*.py`` full marks;
+- the reference keeps full marks under fresh random streams (the hidden tests' seeds replaced).
+"""
+
+import functools
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import TEST_SEED
+from course import nbgrader_run as nbr
+from course import notebooks as nbk
+
+ROOT = nbk.ROOT
+PRESENT = [a for a in nbk.ASSIGNMENTS if nbk.solution_path(a).exists()]
+# Streams per assignment for the robustness test; `STREAMS=500 make test` for a long run.
+STREAMS = int(os.environ.get("STREAMS", "8"))
+
+
+def per_assignment(test):
+    """Parametrise over the assignments, one xdist group each (so a batch is graded once)."""
+    params = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in PRESENT]
+    return pytest.mark.parametrize("assignment", params)(test)
+
+
+def corpus(assignment):
+    return sorted((ROOT / "tests" / "corpus" / assignment).glob("*.py"))
+
+
+@functools.cache
+def graded(assignment):
+    """Generate, submit (reference, blank, corpus) and autograde once; return scores per student."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"grade-{assignment}-"))
+    course = nbr.scratch_course(tmp / "course", [assignment])
+    db = tmp / "gradebook.db"
+    release = nbr.generate(assignment, course, db)
+    nbr.submit(course, assignment, "reference",
+               nbk.make_submission(assignment, nbk.answer_sources(assignment), release))
+    nbr.submit(course, assignment, "blank", nbk.load(release))
+    for path in corpus(assignment):
+        answers = nbk.submission_answers(assignment, path.read_text())
+        nbr.submit(course, assignment, path.stem.replace("_", "-"),
+                   nbk.make_submission(assignment, answers, release))
+    proc = nbr.autograde(assignment, course, db)
+    return nbr.scores(assignment, db), proc, release
+
+
+def total(cells):
+    return sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
+
+
+@per_assignment
+def test_release_is_in_sync_with_solutions(assignment):
+    _, _, generated = graded(assignment)
+    committed = ROOT / "exercises" / assignment / f"{assignment}.ipynb"
+    assert committed.exists(), f"run `course release {assignment}` and commit exercises/{assignment}"
+    assert nbr.normalised(committed) == nbr.normalised(generated), (
+        f"exercises/{assignment} is stale: run `course release {assignment}` and commit it")
+
+
+def _secret_and_public_lines(assignment):
+    secret, public = set(), set()
+    for cell in nbk.load(nbk.solution_path(assignment))["cells"]:
+        region = None
+        for line in nbk.source(cell).splitlines():
+            s = line.strip()
+            if s in (nbk.BEGIN_SOLUTION, nbk.BEGIN_HIDDEN):
+                region = s
+            elif s in (nbk.END_SOLUTION, nbk.END_HIDDEN):
+                region = None
+            elif len(s) >= 12:
+                (secret if region else public).add(s)
+        if nbk.meta(cell).get("solution") and cell["cell_type"] == "markdown":
+            secret.update(s.strip() for s in nbk.source(cell).splitlines() if len(s.strip()) >= 12)
+    return secret - public
+
+
+@per_assignment
+def test_release_leaks_no_solution_and_no_hidden_test(assignment):
+    text = (ROOT / "exercises" / assignment / f"{assignment}.ipynb").read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text
+    release_lines = {ln.strip() for c in nbk.load(ROOT / "exercises" / assignment /
+                                                    f"{assignment}.ipynb")["cells"]
+                     for ln in nbk.source(c).splitlines()}
+    leaked = sorted(_secret_and_public_lines(assignment) & release_lines)
+    assert not leaked, f"secret lines in exercises/{assignment}: {leaked[:5]}"
+
+
+@per_assignment
+def test_reference_gets_full_marks_and_blank_gets_zero(assignment):
+    scores, proc, _ = graded(assignment)
+    points = nbr.test_points(assignment)
+    assert scores.get("reference"), f"reference not graded:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+    got, top = total(scores["reference"])
+    assert top == sum(points.values()) > 0
+    lost = {g: s for g, s in scores["reference"].items() if s[0] < s[1]}
+    assert got == top, f"reference lost points in {lost}"
+    assert total(scores["blank"])[0] == 0, scores["blank"]
+
+
+@per_assignment
+def test_corpus_bugs_lose_points_and_correct_variants_keep_full_marks(assignment):
+    files = corpus(assignment)
+    if not files:
+        pytest.skip(f"no corpus for {assignment}")
+    scores, proc, _ = graded(assignment)
+    problems = []
+    for path in files:
+        student = path.stem.replace("_", "-")
+        if student not in scores:
+            problems.append(f"{path.name}: not graded")
+            continue
+        got, top = total(scores[student])
+        if path.stem.startswith("bug_") and not got < top:
+            problems.append(f"{path.name}: full marks for a buggy submission")
+        if path.stem.startswith("correct_") and not got == top:
+            lost = [g for g, (s, m) in scores[student].items() if s < m]
+            problems.append(f"{path.name}: correct variant lost points in {lost}")
+    assert not problems, problems
+
+
+@per_assignment
+def test_reference_keeps_full_marks_under_fresh_random_streams(assignment):
+    """The hidden tests' seeds are replaced by fresh ones; the reference must pass every time."""
+    seeds = np.random.SeedSequence(TEST_SEED).generate_state(STREAMS)
+    answers = nbk.answer_sources(assignment)
+    fails = {}
+    for seed in seeds:
+        for gid, err in nbk.run_in_process(assignment, answers, seed=int(seed)).items():
+            if err:
+                fails.setdefault(gid, []).append((int(seed), err[:300]))
+    assert not fails, fails
+
+
+def test_every_test_cell_has_the_probe_check_shape():
+    """The instructor workflow runs `_probe` and `_check` apart: every test cell must offer both."""
+    for a in PRESENT:
+        for gid, _, src in nbk.test_cells(a):
+            assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
+            assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
+            assert not re.search(r"np\.testing|np\.allclose|assert_allclose", src), (a, gid)
