@@ -4,6 +4,11 @@
                                  a scratch course folder, grade the reference solutions, summarise
     course notebooks             re-execute the committed lectures in place (fresh kernels)
     course release ID|--all      regenerate exercises/ID from solutions/ID with nbgrader and check it
+    course collect ID FOLDER     take an LMS export into submitted/<student>/ID/ID.ipynb
+    course grade ID              judge every collected submission (sandboxed, in parallel)
+    course feedback ID           per-student HTML feedback in feedback/<student>/ID/
+    course export                grades.csv and a summary report (PNG + HTML) in reports/
+Every command takes --course-dir DIR (default: this repository).
 """
 
 import argparse
@@ -174,10 +179,75 @@ def cmd_release(args):
     return status
 
 
+def cmd_collect(args):
+    from .collect import collect
+
+    placed, unchanged, problems = collect(args.assignment, args.folder, args.course_dir, args.replace)
+    for line in placed:
+        print(f"placed  {line}")
+    if unchanged:
+        more = "..." if len(unchanged) > 10 else ""
+        print(f"unchanged: {len(unchanged)} ({', '.join(unchanged[:10])}{more})")
+    for line in problems:
+        print(f"NOT PLACED  {line}")
+    print(f"{len(placed)} placed, {len(unchanged)} unchanged, {len(problems)} not placed")
+    return 1 if problems else 0
+
+
+def cmd_grade(args):
+    from . import grade
+
+    if args.unsafe:
+        print("!" * 78 + "\n!! --unsafe: grading WITHOUT a sandbox. Student code runs with your rights: it "
+              "can read\n!! solutions/, other submissions and the gradebook. Only for trusted code.\n"
+              + "!" * 78)
+    results = grade.grade(args.assignment, args.course_dir, workers=args.workers, force=args.force,
+                          unsafe=args.unsafe, db=args.db, cell_seconds=args.cell_timeout)
+    print(grade.table(args.assignment, results))
+    flagged = [s for s, v in results.items() if v["status"] != "graded"]
+    if flagged:
+        print(f"\n{len(flagged)} submission(s) need a human look: {', '.join(flagged)}")
+    return 0
+
+
+def cmd_feedback(args):
+    from .report import feedback
+
+    paths = feedback(args.course_dir, args.assignment)
+    print(f"{len(paths)} feedback pages in {Path(args.course_dir) / 'feedback'}")
+    return 0
+
+
+def cmd_export(args):
+    from .report import export
+
+    out = export(args.course_dir, args.assignments or ASSIGNMENTS, args.out)
+    print(f"wrote {out / 'grades.csv'}, {out / 'summary.html'}, {out / 'scores.png'}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course-dir", default=str(ROOT),
+                        help="course folder (nbgrader layout); default: the repository")
     sub = parser.add_subparsers(dest="command", required=True)
+    col = sub.add_parser("collect", help="take an LMS export into submitted/")
+    col.add_argument("assignment")
+    col.add_argument("folder")
+    col.add_argument("--replace", action="store_true", help="take a changed resubmission")
+    gr = sub.add_parser("grade", help="judge every collected submission")
+    gr.add_argument("assignment")
+    gr.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
+    gr.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    gr.add_argument("--unsafe", action="store_true", help="grade without a sandbox (trusted code)")
+    gr.add_argument("--db", default=None, help="gradebook URL or SQLite file (default: gradebook.db)")
+    gr.add_argument("--cell-timeout", type=int, default=60, help="seconds per test cell")
+    fb = sub.add_parser("feedback", help="per-student HTML feedback")
+    fb.add_argument("assignment")
+    ex = sub.add_parser("export", help="grades.csv and a summary report")
+    ex.add_argument("assignments", nargs="*")
+    ex.add_argument("--out", default=None, help="folder for the files (default: reports/)")
     sub.add_parser("build", help="execute lectures, release exercises, grade references")
     nb = sub.add_parser("notebooks", help="re-execute the committed lectures in place")
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
@@ -187,5 +257,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "release" and not (args.all or args.assignment):
         parser.error("release needs an assignment id or --all")
-    handler = {"build": cmd_build, "notebooks": cmd_notebooks, "release": cmd_release}[args.command]
+    handler = {"build": cmd_build, "notebooks": cmd_notebooks, "release": cmd_release,
+               "collect": cmd_collect, "grade": cmd_grade, "feedback": cmd_feedback,
+               "export": cmd_export}[args.command]
     sys.exit(handler(args))

@@ -1,0 +1,204 @@
+"""The judge: the verdict on one submission, reached outside the student's process.
+
+1. The student's answer cells are read from the submitted notebook as text (by nbgrader grade id).
+2. ``course.judge_runner`` runs them with each test cell's ``_probe`` in a bubblewrap sandbox; only
+   plain data comes back.
+3. Each test cell's ``_check`` judges that data here, in a grading process that never runs student
+   code. The seed the check sees is the judge's, whatever the probe reported.
+The test cells come from the instructor's source notebook (``solutions/<id>/<id>.ipynb``), never
+from the submission, so edited or deleted tests change nothing.
+"""
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import sandbox
+from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, source
+
+VERSION = "judge-1"
+# Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
+SUSPICIOUS = {
+    r"\bget_ipython\b|\bast_transformers\b|\binput_transformers": "reaches into IPython",
+    r"\bsys\.modules\b|\bmeta_path\b|\bimportlib\b|__import__": "patches the import system",
+    r"\bbuiltins\b|__builtins__|__subclasses__|__globals__|__code__": "reaches into the interpreter",
+    r"np\.testing\s*\.\s*\w+\s*=|numpy\.\w+\s*=|np\.\w+\s*=(?!=)": "assigns to numpy",
+    r"gradebook|solutions/|\.db\b|sqlite": "touches grading files",
+    r"\bsubprocess\b|\bos\.system\b|\bctypes\b|\bos\.exec|\bos\.fork|\bsocket\b": "starts processes",
+    r"\bopen\s*\(|\bPath\s*\(|\bshutil\b|\bos\.(remove|unlink|rename|chmod|kill)": "uses files",
+    r"class\s+\w+\s*\(\s*(float|int|np\.ndarray|np\.float64)\s*\)": "subclasses a number type",
+    r"__eq__|__le__|__lt__|__ge__|__gt__|__abs__|__float__|__bool__": "redefines comparisons",
+    r"\bsignal\b|\bsys\.exit\b|\bos\._exit\b|\bsetrecursionlimit\b": "controls the process",
+}
+
+
+@dataclass
+class Test:
+    grade_id: str
+    points: float
+    description: str
+    seed: int
+    source: str  # definitions of _probe and _check, without the call and the hidden markers
+
+
+@dataclass
+class Verdict:
+    student: str
+    cells: dict = field(default_factory=dict)  # grade_id -> {score, max, passed, message}
+    status: str = "graded"
+    flags: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(c["score"] for c in self.cells.values())
+
+    @property
+    def max_score(self):
+        return sum(c["max"] for c in self.cells.values())
+
+
+def load_tests(source_nb):
+    """Test cells and answer-cell ids of the instructor's source notebook."""
+    nb = load(source_nb)
+    tests, answer_ids = [], []
+    known = frozenset(source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    for cell in nb["cells"]:
+        if is_answer(cell):
+            answer_ids.append(meta(cell)["grade_id"])
+        elif is_test(cell):
+            src = source(cell)
+            m = CALL.search(src)
+            if not m:
+                raise ValueError(f"test cell {meta(cell)['grade_id']} has no probe/check call")
+            body = "\n".join(ln for ln in CALL.sub("", src).splitlines()
+                             if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
+            first = src.strip().splitlines()[0].strip().strip('"').strip("'") if src.strip() else ""
+            tests.append(Test(meta(cell)["grade_id"], float(meta(cell).get("points", 0)), first,
+                              int(m.group(1)), body))
+    return tests, answer_ids, known
+
+
+def answers_of(submission, answer_ids):
+    """The submission's answer-cell sources in the order of the source notebook (missing -> '')."""
+    by_id = {}
+    for cell in submission.get("cells", []):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answer_ids and cell.get("cell_type") == "code" and gid not in by_id:
+            by_id[gid] = source(cell)
+    return [by_id.get(g, "") for g in answer_ids]
+
+
+def scan(submission, answers, known=frozenset()):
+    """Suspicious patterns in what the student wrote: answers and code cells not in ``known``
+    (the instructor's own cells)."""
+    texts = list(answers) + [source(c) for c in submission.get("cells", [])
+                             if c.get("cell_type") == "code" and source(c) not in known]
+    text = "\n".join(texts)
+    return sorted({why for pattern, why in SUSPICIOUS.items() if re.search(pattern, text)})
+
+
+def decode(value):
+    if isinstance(value, dict):
+        if "__array__" in value:
+            return np.array([float(x) for x in value["__array__"]], dtype=float).reshape(value["shape"])
+        if "__float__" in value:
+            return float(value["__float__"])
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def check(test, result):
+    """Run the test's ``_check`` on plain data (in this process, which runs no student code)."""
+    ns = {"__name__": "__check__"}
+    exec(compile(test.source, f"<{test.grade_id}>", "exec"), ns)
+    data = decode(result)
+    if isinstance(data, dict):
+        data["seed"] = test.seed
+    try:
+        ns["_check"](data)
+        return True, ""
+    except AssertionError as exc:
+        return False, str(exc) or "the check failed"
+    except Exception as exc:  # the data had the wrong shape or type: the student's answer is wrong
+        return False, f"the grader could not use your answer ({type(exc).__name__}: {exc})"
+
+
+def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_bytes=2 * 1024**3):
+    """Run the sandboxed probes; return ``{grade_id: runner result}``."""
+    job = {"answers": answers, "cells": [{"grade_id": t.grade_id, "seed": t.seed, "source": t.source}
+                                         for t in tests],
+           "cpu_seconds": cell_seconds, "wall_seconds": cell_seconds, "memory_bytes": memory_bytes}
+    argv = [sys.executable, "-I", "-m", "course.judge_runner"]
+    if not unsafe:
+        argv = sandbox.command(argv, scratch)
+    total = cell_seconds * len(tests) + 30
+    try:
+        proc = subprocess.run(argv, input=json.dumps(job), capture_output=True, text=True,
+                              timeout=total, cwd=scratch)
+        return json.loads(proc.stdout[-100_000_000:])
+    except subprocess.TimeoutExpired:
+        return {t.grade_id: {"ok": False, "status": "timed out", "error": "the submission timed out"}
+                for t in tests}
+    except ValueError:
+        return {t.grade_id: {"ok": False, "status": "crashed",
+                             "error": "the submission crashed the grader's runner"} for t in tests}
+
+
+def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
+    tests, answer_ids, known = load_tests(source_nb)
+    try:
+        submission = json.loads(Path(submission_path).read_text())
+        if not isinstance(submission, dict):
+            raise ValueError("not a notebook")
+    except (ValueError, UnicodeDecodeError) as exc:
+        v = Verdict(student, status="crashed", flags=[f"unreadable notebook: {exc}"[:200]])
+        v.cells = {t.grade_id: {"score": 0.0, "max": t.points, "passed": False,
+                                "message": "the notebook could not be read", "description": t.description}
+                   for t in tests}
+        return v
+    answers = answers_of(submission, answer_ids)
+    verdict = Verdict(student, flags=scan(submission, answers, known))
+    with tempfile.TemporaryDirectory(prefix="judge-") as scratch:
+        results = run_probes(tests, answers, scratch, unsafe, cell_seconds)
+    statuses = set()
+    for t in tests:
+        r = results.get(t.grade_id) or {"ok": False, "status": "crashed", "error": "no result"}
+        if r.get("ok"):
+            passed, message = check(t, r["result"])
+        else:
+            passed, message = False, r.get("error", "failed")
+            missing = re.fullmatch(r"KeyError: '(\w+)'", message)
+            if missing:
+                message = f"`{missing.group(1)}` is not defined by your answers"
+            if r.get("where"):
+                message += f" ({r['where'][0]})"
+            if r.get("answer_errors"):
+                message += f"; your answer cell raised {r['answer_errors'][0]}"
+            if r.get("status"):
+                statuses.add(r["status"])
+        verdict.cells[t.grade_id] = {"score": t.points if passed else 0.0, "max": t.points,
+                                     "passed": passed, "message": message,
+                                     "description": t.description}
+    if "timed out" in statuses:
+        verdict.status = "timed out"
+    elif statuses:
+        verdict.status = "crashed"
+    if verdict.flags:
+        verdict.status = "tampering suspected"
+    return verdict
+
+
+def fingerprint(source_nb, submission_path):
+    h = hashlib.sha256(VERSION.encode())
+    h.update(Path(source_nb).read_bytes())
+    h.update(Path(submission_path).read_bytes())
+    return h.hexdigest()
