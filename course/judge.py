@@ -36,6 +36,8 @@ SUSPICIOUS = {
     r"class\s+\w+\s*\(\s*(float|int|np\.ndarray|np\.float64)\s*\)": "subclasses a number type",
     r"__eq__|__le__|__lt__|__ge__|__gt__|__abs__|__float__|__bool__": "redefines comparisons",
     r"\bsignal\b|\bsys\.exit\b|\bos\._exit\b|\bsetrecursionlimit\b": "controls the process",
+    r"_getframe|\bf_globals\b|\bf_back\b|\bgc\.get_objects|\binspect\.": "inspects the grader",
+    r"\bsocket\b|\burllib\b|\brequests\b|\bhttp\.client\b": "uses the network",
 }
 
 
@@ -172,6 +174,11 @@ def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
     statuses = set()
     for t in tests:
         r = results.get(t.grade_id) or {"ok": False, "status": "crashed", "error": "no result"}
+        errors = list(r.get("answer_errors", [])) + [r.get("error", "")]
+        if any(e.startswith(("MemoryError", "RecursionError")) for e in errors):
+            statuses.add("out of memory")
+        if any("[Errno 27]" in e for e in errors):  # EFBIG: the output cap was hit
+            statuses.add("output too large")
         if r.get("ok"):
             passed, message = check(t, r["result"])
         else:

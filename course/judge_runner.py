@@ -57,14 +57,16 @@ def _limits(job):
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     mem = int(job.get("memory_bytes", 2 * 1024**3))
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (10_000_000, 10_000_000))
+    out = int(job.get("output_bytes", 10_000_000))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
 
 
 def _child(job, cell, wfd):
     """Runs in the forked child: answers, then one probe. Writes one JSON document to ``wfd``."""
     _limits(job)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 0), os.dup2(devnull, 1), os.dup2(devnull, 2)  # student output goes nowhere
+    # Student output goes to a scratch file capped by RLIMIT_FSIZE: a flood ends the cell (SIGXFSZ).
+    sink = os.open(f"output-{os.getpid()}.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0), os.dup2(sink, 1), os.dup2(sink, 2)
     out = {"ok": False}
     try:
         warnings.simplefilter("ignore")
