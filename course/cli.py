@@ -202,7 +202,8 @@ def cmd_grade(args):
               "can read\n!! solutions/, other submissions and the gradebook. Only for trusted code.\n"
               + "!" * 78)
     results = grade.grade(args.assignment, args.course_dir, workers=args.workers, force=args.force,
-                          unsafe=args.unsafe, db=args.db, cell_seconds=args.cell_timeout)
+                          unsafe=args.unsafe, db=args.db, cell_seconds=args.cell_timeout,
+                          in_kernel=args.in_kernel)
     print(grade.table(args.assignment, results))
     flagged = [s for s, v in results.items() if v["status"] != "graded"]
     if flagged:
@@ -243,6 +244,9 @@ def main(argv=None):
     gr.add_argument("--unsafe", action="store_true", help="grade without a sandbox (trusted code)")
     gr.add_argument("--db", default=None, help="gradebook URL or SQLite file (default: gradebook.db)")
     gr.add_argument("--cell-timeout", type=int, default=60, help="seconds per test cell")
+    gr.add_argument("--in-kernel", action="store_true",
+                    help="also autograde with nbgrader in the student's kernel (sandboxed) and flag "
+                         "submissions where it disagrees with the judge")
     fb = sub.add_parser("feedback", help="per-student HTML feedback")
     fb.add_argument("assignment")
     ex = sub.add_parser("export", help="grades.csv and a summary report")

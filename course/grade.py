@@ -89,13 +89,17 @@ def write_gradebook(url, assignment, verdict):
 
 
 def _work(args):
-    source_nb, path, student, unsafe, cell_seconds = args
+    source_nb, path, student, unsafe, cell_seconds, template_db = args
     v = _judge.judge(source_nb, path, student, unsafe=unsafe, cell_seconds=cell_seconds)
+    if template_db:
+        assignment = Path(source_nb).stem
+        _judge.compare(v, _judge.in_kernel_scores(assignment, path, student, template_db, unsafe,
+                                                  cell_seconds))
     return asdict(v)
 
 
 def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=None,
-          cell_seconds=60, progress=True, students=None):
+          cell_seconds=60, progress=True, students=None, in_kernel=False):
     """Judge every submission of ``assignment``; return ``{student: verdict dict}``."""
     course_dir = Path(course_dir).resolve()
     if not unsafe and not sandbox.available():
@@ -123,14 +127,20 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
                 continue
         todo.append((student, path, key))
     workers = workers or os.cpu_count() or 1
+    template_db = None
+    if in_kernel and todo:
+        # A private gradebook holding only this assignment: each in-kernel run gets a copy.
+        template_dir = Path(tempfile.mkdtemp(prefix="template-"))
+        template_db = template_dir / "gradebook.db"
+        ensure_assignment(course_dir, assignment, f"sqlite:///{template_db}")
     bar = None
     if progress and todo:
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="submission")
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_work, (source_nb, path, student, unsafe, cell_seconds)): (student, key)
-                   for student, path, key in todo}
+        futures = {pool.submit(_work, (source_nb, path, student, unsafe, cell_seconds, template_db)):
+                   (student, key) for student, path, key in todo}
         for fut in as_completed(futures):
             student, key = futures[fut]
             try:
@@ -145,6 +155,8 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
                 bar.update()
     if bar:
         bar.close()
+    if template_db:
+        shutil.rmtree(template_db.parent, ignore_errors=True)
     return dict(sorted(results.items()))
 
 

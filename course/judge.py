@@ -55,7 +55,7 @@ class Verdict:
     student: str
     cells: dict = field(default_factory=dict)  # grade_id -> {score, max, passed, message}
     status: str = "graded"
-    flags: list = field(default_factory=list)
+    flags: list = field(default_factory=list)  # reasons for a human look
 
     @property
     def score(self):
@@ -153,6 +153,61 @@ def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_by
     except ValueError:
         return {t.grade_id: {"ok": False, "status": "crashed",
                              "error": "the submission crashed the grader's runner"} for t in tests}
+
+
+def in_kernel_scores(assignment, submission_path, student, template_db, unsafe=False,
+                     cell_seconds=60):
+    """Autograde the submission with nbgrader itself, in the sandbox; return ``{grade_id: score}``.
+
+    This is what the student's own kernel makes of the tests (their notebook, nbgrader's
+    preprocessors). It runs sandboxed on a private copy of the gradebook, and is used only to
+    compare with the judge: it never decides a score.
+    """
+    import shutil
+
+    from .nbgrader_run import BIN, ROOT, _env
+
+    with tempfile.TemporaryDirectory(prefix="kernel-") as tmp:
+        course = Path(tmp)
+        shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+        dest = course / "submitted" / student / assignment
+        dest.mkdir(parents=True)
+        shutil.copy(submission_path, dest / f"{assignment}.ipynb")
+        shutil.copy(template_db, course / "gradebook.db")
+        argv = [str(BIN / "nbgrader"), "autograde", assignment, "--force", f"--student={student}",
+                f"--CourseDirectory.root={course}", f"--db=sqlite:///{course / 'gradebook.db'}",
+                f"--Execute.timeout={cell_seconds}"]
+        if not unsafe:
+            argv = sandbox.command(argv, course)
+        try:
+            subprocess.run(argv, cwd=course, env=_env(), capture_output=True, timeout=
+                           cell_seconds * 20 + 60)
+        except subprocess.TimeoutExpired:
+            return None
+        import sqlite3
+
+        try:
+            con = sqlite3.connect(course / "gradebook.db")
+            rows = con.execute("SELECT base_cell.name, grade.auto_score FROM grade JOIN base_cell "
+                               "ON grade.cell_id = base_cell.id").fetchall()
+            con.close()
+        except sqlite3.Error:
+            return None
+        return {name: float(score or 0.0) for name, score in rows}
+
+
+def compare(verdict, kernel):
+    """Flag disagreements between the student's kernel and the judge (the judge's score stands)."""
+    if kernel is None:
+        verdict.flags.append("the in-kernel nbgrader run did not finish")
+        return
+    higher = sorted(g for g, c in verdict.cells.items() if kernel.get(g, 0.0) > c["score"])
+    lower = sorted(g for g, c in verdict.cells.items() if kernel.get(g, 0.0) < c["score"])
+    if higher:
+        verdict.flags.append(f"the kernel scored more than the judge in {', '.join(higher)}")
+        verdict.status = "tampering suspected"
+    if lower:  # e.g. an honest answer that warned on stderr: nbgrader zeroes such a cell
+        verdict.flags.append(f"the kernel scored less than the judge in {', '.join(lower)}")
 
 
 def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):

@@ -14,6 +14,9 @@ from pathlib import Path
 from .notebooks import ROOT, load, meta
 
 BIN = Path(sys.executable).parent
+# nbgrader's Gradebook runs `alembic` from PATH, in this process too.
+if str(BIN) not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def _env():
