@@ -50,7 +50,10 @@ def execute_lecture(path, html_dir=None):
         if proc.returncode == 0:
             strip_timing(path)
     else:
-        proc = _jupyter("nbconvert", "--to", "html", *common, "--output-dir", str(html_dir), str(path))
+        # MathJax from the installed jupyter_server_mathjax: the pages render math offline.
+        mathjax = "../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+        proc = _jupyter("nbconvert", "--to", "html", *common, f"--HTMLExporter.mathjax_url={mathjax}",
+                        "--output-dir", str(html_dir), str(path))
     if proc.returncode != 0:
         raise RuntimeError(f"{path.name} failed:\n{proc.stderr[-3000:]}")
 
@@ -95,9 +98,19 @@ def timed(label, summary, fn, *args):
         return None
 
 
+def copy_mathjax():
+    import jupyter_server_mathjax
+
+    static = Path(jupyter_server_mathjax.__file__).parent / "static"
+    dest = BUILD / "mathjax"
+    if not dest.exists():
+        shutil.copytree(static, dest)
+
+
 def build_lectures():
     html_dir = BUILD / "lectures"
     html_dir.mkdir(parents=True, exist_ok=True)
+    copy_mathjax()
     paths = lectures()
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda p: execute_lecture(p, html_dir), paths))
