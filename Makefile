@@ -7,9 +7,13 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: all test lab notebooks exercises bench clean
+.PHONY: all site test lab notebooks exercises bench clean
 all: $(VENV)/.installed
 	$(BIN)/course build
+
+# The HTML site alone, from the committed lecture outputs (seconds; the browser test uses it).
+site: $(VENV)/.installed
+	$(BIN)/course build --site-only
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -41,10 +41,12 @@ def _jupyter(*args, timeout=900):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def execute_lecture(path, html_dir=None):
-    """Execute one lecture from a fresh kernel: into HTML (``html_dir``) or in place."""
+def execute_lecture(path, html_dir=None, execute=True):
+    """Execute one lecture from a fresh kernel: into HTML (``html_dir``) or in place.
+
+    With ``execute=False`` the HTML shows the committed outputs (fast; for the site alone)."""
     common = ["--execute", "--ExecutePreprocessor.timeout=600",
-              "--ExecutePreprocessor.kernel_name=python3"]
+              "--ExecutePreprocessor.kernel_name=python3"] if execute else []
     if html_dir is None:
         proc = _jupyter("nbconvert", "--to", "notebook", "--inplace", *common, str(path))
         if proc.returncode == 0:
@@ -107,13 +109,13 @@ def copy_mathjax():
         shutil.copytree(static, dest)
 
 
-def build_lectures():
+def build_lectures(execute=True):
     html_dir = BUILD / "lectures"
     html_dir.mkdir(parents=True, exist_ok=True)
     copy_mathjax()
     paths = lectures()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda p: execute_lecture(p, html_dir), paths))
+        list(pool.map(lambda p: execute_lecture(p, html_dir, execute), paths))
     write_index(paths, html_dir)
     return f"{len(paths)} lectures -> build/index.html"
 
@@ -140,10 +142,13 @@ def build_exercises_and_grade():
     return f"{len(ids)} assignments released into build/course and graded"
 
 
-def cmd_build(_args):
+def cmd_build(args):
     summary = []
-    timed("lectures -> HTML", summary, build_lectures)
-    if assignments():
+    if args.site_only:
+        timed("lectures -> HTML (committed outputs)", summary, build_lectures, False)
+    else:
+        timed("lectures -> HTML", summary, build_lectures)
+    if assignments() and not args.site_only:
         timed("release + grade reference solutions", summary, build_exercises_and_grade)
     missing = [a for a in ASSIGNMENTS if a not in assignments()]
     print("\nSummary")
@@ -265,7 +270,9 @@ def main(argv=None):
     ex = sub.add_parser("export", help="grades.csv and a summary report")
     ex.add_argument("assignments", nargs="*")
     ex.add_argument("--out", default=None, help="folder for the files (default: reports/)")
-    sub.add_parser("build", help="execute lectures, release exercises, grade references")
+    bd = sub.add_parser("build", help="execute lectures, release exercises, grade references")
+    bd.add_argument("--site-only", action="store_true",
+                    help="only the HTML site, from the committed lecture outputs (no execution)")
     nb = sub.add_parser("notebooks", help="re-execute the committed lectures in place")
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
     rel = sub.add_parser("release", help="regenerate exercises/ID from solutions/ID")
