@@ -23,7 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import nbgrader_run as nbr
-from .notebooks import ASSIGNMENTS, ROOT, answer_sources, load, make_submission
+from . import sandbox
+from .notebooks import (
+    ASSIGNMENTS,
+    ROOT,
+    answer_sources,
+    is_answer,
+    load,
+    make_submission,
+    submission_answers,
+)
 
 BUILD = ROOT / "build"
 
@@ -120,14 +129,36 @@ def build_lectures(execute=True):
     return f"{len(paths)} lectures -> build/index.html"
 
 
+def demo_submissions(assignment, release):
+    """The demo class: perfect, partial (last answer left blank), buggy (first corpus bug) and
+    tampering (reads the instructor's solutions), made from files shipped in tests/."""
+    answers = answer_sources(assignment)
+    demo = {"demo-perfect": make_submission(assignment, answers, release)}
+    partial = dict(answers)
+    partial.pop(list(answers)[-1])
+    demo["demo-partial"] = make_submission(assignment, partial, release)
+    bugs = sorted((ROOT / "tests" / "corpus" / assignment).glob("bug_*.py"))
+    if bugs:
+        demo["demo-buggy"] = make_submission(
+            assignment, submission_answers(assignment, bugs[0].read_text()), release)
+    attack = (ROOT / "tests" / "tamper" / "read_solutions.py").read_text()
+    blank = load(release)
+    first = next(c for c in blank["cells"] if is_answer(c))
+    first["source"] = attack + "\n" + "".join(first["source"])
+    demo["demo-tampering"] = blank
+    return demo
+
+
 def build_exercises_and_grade():
+    from . import grade as grading
+
     ids = assignments()
     course = BUILD / "course"
     if course.exists():
         shutil.rmtree(course)
     nbr.scratch_course(course, ids)
     db = course / "gradebook.db"
-    rows = []
+    rows, tables = [], []
     for a in ids:
         release = nbr.generate(a, course, db)
         nbr.submit(course, a, "reference", make_submission(a, answer_sources(a), release))
@@ -136,9 +167,19 @@ def build_exercises_and_grade():
         for student, cells in sorted(nbr.scores(a, db).items()):
             got, top = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
             rows.append((a, student, got, top))
-    print("\nAutograded points (reference solution and untouched student version):")
+        for student, nb in demo_submissions(a, release).items():
+            nbr.submit(course, a, student, nb)
+        demo = grading.grade(a, course, progress=False, unsafe=not sandbox.available(),
+                             students={s for s in grading.submissions(course, a) if s.startswith("demo-")})
+        tables.append(grading.table(a, demo))
+    print("\nnbgrader autograde, in-kernel (reference solution and untouched student version):")
     for a, student, got, top in rows:
         print(f"  {a:22s} {student:10s} {got:5.1f} / {top:.1f}")
+    print("\nThe instructor workflow (`course grade`) on the demo class:")
+    if not sandbox.available():
+        print("  (no bubblewrap here: the demo was graded WITHOUT a sandbox)")
+    for t in tables:
+        print("  " + t.replace("\n", "\n  "))
     return f"{len(ids)} assignments released into build/course and graded"
 
 
@@ -156,7 +197,6 @@ def cmd_build(args):
         print(f"  {label:40s} {seconds:7.1f} s  {status}")
     if missing:
         print(f"  not yet in the course: assignments {', '.join(missing)}")
-    print("  not yet in the course: demo submissions graded by the instructor workflow")
     return 0 if all(s == "ok" for _, _, s in summary) else 1
 
 
