@@ -1,0 +1,77 @@
+"""Grading throughput: a synthetic class graded serially and in parallel, sandbox and judge included.
+
+    python benchmarks/grading.py [--assignment 03_metropolis] [--class-size 50] [--repeats 3]
+
+The class is made from the reference solution (60%), the bug corpus (30%) and blank notebooks
+(10%). Each configuration regrades the whole class (``force``) in a fresh course folder; the table
+gives medians over the repeats, the parallel/serial speed-up and the projected time for 300.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from course import grade, sandbox  # noqa: E402
+from course import nbgrader_run as nbr  # noqa: E402
+from course import notebooks as nbk  # noqa: E402
+
+
+def make_class(assignment, size, folder):
+    course = nbr.scratch_course(Path(folder) / "course", [assignment])
+    release = nbr.generate(assignment, nbr.scratch_course(Path(folder) / "rel", [assignment]),
+                           Path(folder) / "rel.db")
+    reference = nbk.make_submission(assignment, nbk.answer_sources(assignment), release)
+    bugs = [nbk.make_submission(assignment, nbk.submission_answers(assignment, p.read_text()), release)
+            for p in sorted((nbk.ROOT / "tests" / "corpus" / assignment).glob("bug_*.py"))]
+    blank = nbk.load(release)
+    for i in range(size):
+        r = i % 10
+        nb = blank if r == 9 else (bugs[i % len(bugs)] if r >= 6 and bugs else reference)
+        nbr.submit(course, assignment, f"student{i:04d}", nb)
+    return course
+
+
+def run(assignment, size, workers, unsafe):
+    with tempfile.TemporaryDirectory() as tmp:
+        course = make_class(assignment, size, tmp)
+        grade.ensure_assignment(course, assignment, grade.db_url(course))
+        t0 = time.perf_counter()
+        results = grade.grade(assignment, course, workers=workers, force=True, unsafe=unsafe,
+                              progress=False)
+        seconds = time.perf_counter() - t0
+    assert len(results) == size
+    return seconds
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--assignment", default="03_metropolis")
+    ap.add_argument("--class-size", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--unsafe", action="store_true", help="no sandbox (for machines without bwrap)")
+    args = ap.parse_args()
+    unsafe = args.unsafe or not sandbox.available()
+    cores = os.cpu_count()
+    configs = [("serial", 1), (f"parallel ({cores} workers)", cores)]
+    print(f"{args.assignment}: class of {args.class_size}, sandbox {'OFF' if unsafe else 'on'}, "
+          f"{args.repeats} repeats, {cores} cores")
+    medians = {}
+    for label, workers in configs:
+        times = [run(args.assignment, args.class_size, workers, unsafe) for _ in range(args.repeats)]
+        medians[label] = statistics.median(times)
+        print(f"  {label:24s} median {medians[label]:7.1f} s  ({args.class_size / medians[label]:.2f} "
+              f"submissions/s; runs: {', '.join(f'{t:.1f}' for t in times)})")
+    serial, parallel = medians["serial"], medians[configs[1][0]]
+    print(f"  speed-up parallel/serial: {serial / parallel:.2f}x (goal >= 1.7x on 2 cores)")
+    print(f"  projected for 300 submissions: {300 * parallel / args.class_size / 60:.1f} min "
+          "(goal < 10 min)")
+
+
+if __name__ == "__main__":
+    main()
