@@ -1,0 +1,194 @@
+"""Drive the student's path in a real headless Chromium (Debian's), with Playwright.
+
+A JupyterLab server (this venv's, loopback only, a token, nbgrader's validate extension only) is
+started in its own process group and always stopped with its kernels. Failures leave a
+screenshot, the page's HTML and the server log in ``test-artifacts/browser/``.
+"""
+
+import contextlib
+import http.server
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Student-facing JupyterLab: nbgrader's Validate button, nothing for instructors, no news pop-up.
+DISABLED_LAB = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:course-list",
+                "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:menu",
+                "@jupyterlab/apputils-extension:announcements"]
+SERVER_EXTENSIONS = {"nbgrader.server_extensions.formgrader": False,
+                     "nbgrader.server_extensions.assignment_list": False,
+                     "nbgrader.server_extensions.course_list": False,
+                     "nbgrader.server_extensions.validate_assignment": True}
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def save_artifacts(page, name, log=None):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content())
+    if log and Path(log).exists():
+        shutil.copy(log, ARTIFACTS / f"{name}-server.log")
+
+
+@contextlib.contextmanager
+def static_server(folder):
+    """Serve ``folder`` on loopback; yield its base URL."""
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(folder), **k)  # noqa: E731
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class Lab:
+    """A JupyterLab server on loopback with a token, in its own process group."""
+
+    def __init__(self, root, workdir):
+        self.root, self.workdir = Path(root), Path(workdir)
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.log = self.workdir / "server.log"
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def api(self, path, method="GET"):
+        req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def __enter__(self):
+        cfg = self.workdir / "config"
+        (cfg / "labconfig").mkdir(parents=True, exist_ok=True)
+        (cfg / "labconfig" / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": dict.fromkeys(DISABLED_LAB, True)}))
+        (cfg / "jupyter_server_config.json").write_text(
+            json.dumps({"ServerApp": {"jpserver_extensions": SERVER_EXTENSIONS}}))
+        home = self.workdir / "home"
+        home.mkdir(exist_ok=True)
+        venv_bin = ROOT / ".venv" / "bin"
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), HOME=str(home),
+                   IPYTHONDIR=str(home / ".ipython"), MPLBACKEND="Agg",
+                   PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+        self.proc = subprocess.Popen(
+            [str(venv_bin / "jupyter"), "lab", "--no-browser", "--allow-root",
+             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"],
+            env=env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                self.api("/api/status")
+                return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"JupyterLab did not start:\n{self.log.read_text()[-3000:]}")
+
+    def delete_sessions(self):
+        for s in self.api("/api/sessions") or []:
+            with contextlib.suppress(OSError):
+                self.api(f"/api/sessions/{s['id']}", method="DELETE")
+
+    def __exit__(self, *exc):
+        with contextlib.suppress(Exception):
+            self.delete_sessions()
+            for k in self.api("/api/kernels") or []:
+                self.api(f"/api/kernels/{k['id']}", method="DELETE")
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def open_notebook(page, lab, relpath):
+    page.goto(f"{lab.url}/lab/tree/{relpath}?token={lab.token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
+
+
+def set_cell(page, index, text, markdown=False):
+    """Replace cell ``index``'s text as a student would: click in, select all, type (paste)."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    if markdown:
+        cell.dblclick()  # a rendered markdown cell opens its editor on double click
+    editor = cell.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Escape")
+
+
+def run_all(page, n_code_cells):
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator('li[data-command="notebook:run-all-cells"]').click()
+    # Done when no cell shows a running prompt [*] and the kernel is idle again.
+    page.wait_for_function(
+        """n => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                 .map(e => e.textContent.trim());
+                 return p.length >= n && p.every(t => /\\[\\d+\\]/.test(t)); }""",
+        arg=n_code_cells, timeout=240_000)
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=240_000)
+
+
+def validate(page):
+    """Press Validate; return the result dialog's text."""
+    page.locator(".jp-ToolbarButtonComponent", has_text="Validate").first.click()
+    dialog = page.wait_for_selector(".jp-Dialog", timeout=240_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",
+        timeout=240_000)
+    text = dialog.inner_text()
+    return text
