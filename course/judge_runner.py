@@ -25,6 +25,7 @@ import numpy as np
 _dumps, _ndarray, _float, _int, _bool, _str = json.dumps, np.ndarray, float, int, bool, str
 _isfinite = np.isfinite
 MAX_RESULT = 50_000_000  # bytes of one probe's result
+ANSWERS_DONE = b"\x00"  # sent by a child once the answers have run, before the probe
 
 
 def plain(value, depth=0):
@@ -78,6 +79,7 @@ def _child(job, cell, wfd):
                 exec(compile(src, "<answer>", "exec"), ns)
             except BaseException as exc:  # an answer cell that fails: later probes may still run
                 answer_errors.append(f"{type(exc).__name__}: {exc}"[:500])
+        os.write(wfd, ANSWERS_DONE)
         tns = {"__name__": "__probe__"}
         exec(compile(cell["source"], "<test>", "exec"), tns)
         result = tns["_probe"](ns, cell["seed"])
@@ -132,10 +134,15 @@ def run_cell(job, cell):
     except ProcessLookupError:
         pass
     _, wstatus = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    answers_done = data.startswith(ANSWERS_DONE)
+    data = data[1:] if answers_done else data
     if status:
-        return {"ok": False, "status": status, "error": f"the cell {status}"}
+        where = "" if answers_done else " while running your answer cells"
+        return {"ok": False, "status": status, "error": f"the cell {status}{where}",
+                "answers_hung": not answers_done}
     try:
-        return json.loads(b"".join(chunks))
+        return json.loads(data)
     except ValueError:
         sig = os.WTERMSIG(wstatus) if os.WIFSIGNALED(wstatus) else None
         reason = {signal.SIGXCPU: "timed out", signal.SIGKILL: "killed (memory or time)",
@@ -145,7 +152,14 @@ def run_cell(job, cell):
 
 def main():
     job = json.loads(sys.stdin.read())
-    results = {cell["grade_id"]: run_cell(job, cell) for cell in job["cells"]}
+    results, hung = {}, None
+    for cell in job["cells"]:
+        if hung:  # the answers themselves never finish: every later cell would wait as long
+            results[cell["grade_id"]] = hung
+            continue
+        results[cell["grade_id"]] = run_cell(job, cell)
+        if results[cell["grade_id"]].get("answers_hung"):
+            hung = results[cell["grade_id"]]
     sys.stdout.write(json.dumps(results))
     sys.stdout.flush()
 
