@@ -1,0 +1,17 @@
+"""BUG: Hastings correction with log_q's arguments swapped. Fails test_mh_hastings."""
+import numpy as np
+
+
+def metropolis_hastings(log_post, theta0, n_steps, propose, log_q, rng):
+    theta = np.array(theta0, dtype=float)
+    lp = log_post(theta)
+    out = np.empty((n_steps, theta.size))
+    acc = 0
+    for i in range(n_steps):
+        prop = np.asarray(propose(theta, rng), dtype=float)
+        lp_new = log_post(prop)
+        if np.log(rng.uniform()) < lp_new - lp + log_q(prop, theta) - log_q(theta, prop):
+            theta, lp = prop, lp_new
+            acc += 1
+        out[i] = theta
+    return out, acc / n_steps

@@ -1,0 +1,17 @@
+"""BUG: proposes with variance proposal_sd (scale sqrt(sd)... here sd**2 used as the scale). Fails test_metropolis_kernel."""
+import numpy as np
+
+
+def metropolis(log_post, theta0, n_steps, proposal_sd, rng):
+    theta = np.array(theta0, dtype=float)
+    lp = log_post(theta)
+    out = np.empty((n_steps, theta.size))
+    acc = 0
+    for i in range(n_steps):
+        prop = theta + proposal_sd**2 * rng.standard_normal(theta.size)
+        lp_new = log_post(prop)
+        if np.log(rng.uniform()) < lp_new - lp:
+            theta, lp = prop, lp_new
+            acc += 1
+        out[i] = theta
+    return out, acc / n_steps
