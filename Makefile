@@ -5,7 +5,6 @@ BIN    := $(CURDIR)/$(VENV)/bin
 # nbgrader runs `alembic` from PATH when it creates a gradebook.
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: all site test lab notebooks exercises bench clean
 all: $(VENV)/.installed

@@ -46,7 +46,9 @@ def assignments():
 
 
 def _jupyter(*args, timeout=900):
-    return subprocess.run([str(nbr.BIN / "jupyter"), *args], cwd=ROOT, env=nbr._env(),
+    env = nbr._env()
+    env.pop("MPLBACKEND", None)  # lectures need the inline backend, or their figures are lost
+    return subprocess.run([str(nbr.BIN / "jupyter"), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

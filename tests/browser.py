@@ -114,7 +114,7 @@ class Lab:
         home.mkdir(exist_ok=True)
         venv_bin = ROOT / ".venv" / "bin"
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), HOME=str(home),
-                   IPYTHONDIR=str(home / ".ipython"), MPLBACKEND="Agg",
+                   IPYTHONDIR=str(home / ".ipython"),
                    PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
         self.proc = subprocess.Popen(
             [str(venv_bin / "jupyter"), "lab", "--no-browser", "--allow-root",
