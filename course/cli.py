@@ -64,7 +64,7 @@ def execute_lecture(path, html_dir=None, execute=True):
             strip_timing(path)
     else:
         # MathJax from the installed jupyter_server_mathjax: the pages render math offline.
-        mathjax = "../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+        mathjax = "../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/html"
         proc = _jupyter("nbconvert", "--to", "html", *common, f"--HTMLExporter.mathjax_url={mathjax}",
                         "--output-dir", str(html_dir), str(path))
     if proc.returncode != 0:
@@ -118,6 +118,13 @@ def copy_mathjax():
     dest = BUILD / "mathjax"
     if not dest.exists():
         shutil.copytree(static, dest)
+    # MathJax 2 picks native MathML output on today's Chromium and fails on some formulas there:
+    # render with HTML-CSS (its fonts are in the local copy).
+    local = dest / "config" / "local"
+    local.mkdir(parents=True, exist_ok=True)
+    (local / "html.js").write_text(
+        'MathJax.Hub.Config({menuSettings: {renderer: "HTML-CSS"}});\n'
+        'MathJax.Ajax.loadComplete("[MathJax]/config/local/html.js");\n')
 
 
 def build_lectures(execute=True):

@@ -152,15 +152,19 @@ class Lab:
                 self.proc.wait(10)
 
 
+# The notebook on screen (earlier ones stay open, hidden, in their tabs).
+ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
 def open_notebook(page, lab, relpath):
     page.goto(f"{lab.url}/lab/tree/{relpath}?token={lab.token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
+    page.wait_for_selector(f"{ACTIVE} .jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector(f'{ACTIVE} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
 
 
 def set_cell(page, index, text, markdown=False):
     """Replace cell ``index``'s text as a student would: click in, select all, type (paste)."""
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell = page.locator(f"{ACTIVE} .jp-Notebook .jp-Cell").nth(index)
     cell.scroll_into_view_if_needed()
     if markdown:
         cell.dblclick()  # a rendered markdown cell opens its editor on double click
@@ -173,19 +177,20 @@ def set_cell(page, index, text, markdown=False):
 
 def run_all(page, n_code_cells):
     page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator('li[data-command="notebook:run-all-cells"]').click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     # Done when no cell shows a running prompt [*] and the kernel is idle again.
     page.wait_for_function(
-        """n => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        """n => { const p = [...document.querySelectorAll(
+                   '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
                  .map(e => e.textContent.trim());
                  return p.length >= n && p.every(t => /\\[\\d+\\]/.test(t)); }""",
         arg=n_code_cells, timeout=240_000)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=240_000)
+    page.wait_for_selector(f'{ACTIVE} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=240_000)
 
 
 def validate(page):
     """Press Validate; return the result dialog's text."""
-    page.locator(".jp-ToolbarButtonComponent", has_text="Validate").first.click()
+    page.locator(f"{ACTIVE} .jp-ToolbarButtonComponent", has_text="Validate").first.click()
     dialog = page.wait_for_selector(".jp-Dialog", timeout=240_000)
     page.wait_for_function(
         "() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",

@@ -60,6 +60,10 @@ def test_built_site_pages_load_with_figures_math_and_links():
                     "img", "is => is.map(i => i.complete && i.naturalWidth > 0)")
                 assert imgs and all(imgs), f"{link}: {imgs.count(False)} of {len(imgs)} images broken"
                 if has_math:
+                    # Wait until MathJax has emptied its queue, then look at the result.
+                    page.wait_for_function(
+                        "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue"
+                        " && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running", timeout=60_000)
                     page.wait_for_function(
                         "() => document.querySelectorAll('.MathJax, .MathJax_CHTML, .MathJax_SVG,"
                         " mjx-container').length > 0", timeout=60_000)
