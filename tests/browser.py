@@ -178,12 +178,14 @@ def set_cell(page, index, text, markdown=False):
 def run_all(page, n_code_cells):
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    # Done when no cell shows a running prompt [*] and the kernel is idle again.
+    # Done when some cells have run, none shows a running or queued prompt [*], and the kernel is
+    # idle. (Run All stops at the first failing cell, so later cells may keep an empty prompt.)
     page.wait_for_function(
         """n => { const p = [...document.querySelectorAll(
                    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
                  .map(e => e.textContent.trim());
-                 return p.length >= n && p.every(t => /\\[\\d+\\]/.test(t)); }""",
+                 return p.length >= n && p.some(t => /\\[\\d+\\]/.test(t))
+                        && !p.some(t => t.includes("*")); }""",
         arg=n_code_cells, timeout=240_000)
     page.wait_for_selector(f'{ACTIVE} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=240_000)
 
