@@ -16,7 +16,9 @@ site: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadgroup --timeout 900 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup --timeout 900 $(PYTEST_ARGS) tests
+	# nbval runs each lecture's cells in one kernel, in order: one process, no xdist.
+	$(BIN)/pytest --timeout 900 $(PYTEST_ARGS) lectures
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)

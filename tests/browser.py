@@ -156,8 +156,10 @@ class Lab:
 ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
-def open_notebook(page, lab, relpath):
-    page.goto(f"{lab.url}/lab/tree/{relpath}?token={lab.token}")
+def open_notebook(page, lab, relpath, workspace="student"):
+    # A workspace of its own: the page opens with this notebook only, nothing restored from before.
+    page.set_default_timeout(90_000)
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{relpath}?token={lab.token}")
     page.wait_for_selector(f"{ACTIVE} .jp-Notebook .jp-Cell", timeout=90_000)
     page.wait_for_selector(f'{ACTIVE} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=90_000)
 

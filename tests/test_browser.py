@@ -108,10 +108,10 @@ def test_validate_in_jupyterlab(assignment, tmp_path):
     for case in ("correct", "wrong"):
         shutil.copytree(ROOT / "exercises" / assignment, root / case)
     with Lab(root, tmp_path) as lab, browser() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
         for case, answers in (("correct", reference), ("wrong", wrong)):
+            page = b.new_page(viewport={"width": 1400, "height": 1000})
             try:
-                open_notebook(page, lab, f"{case}/{assignment}.ipynb")
+                open_notebook(page, lab, f"{case}/{assignment}.ipynb", workspace=case)
                 for index, gid in answers_at.items():
                     set_cell(page, index, answers[gid])
                 for index in written:
@@ -125,6 +125,7 @@ def test_validate_in_jupyterlab(assignment, tmp_path):
                     assert wrong_message[:60] in text, (wrong_cell, wrong_message[:200], text[:2000])
                 page.locator(".jp-Dialog button", has_text="Ok").first.click()
                 lab.delete_sessions()
+                page.close()
             except Exception:
                 save_artifacts(page, f"lab-{assignment}-{case}", lab.log)
                 raise
