@@ -53,19 +53,40 @@ def forward(w, x, n_hidden):
     return np.einsum("...j,...ji->...i", v, np.sin(_hidden(w, x, n_hidden))) + d[..., None]
 
 
-def log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
-    """``sum_i log N(y_i | f(x_i), sigma_d^2) + sum_k log N(w_k | 0, sigma_w^2)``."""
-    x, y = data_pair(x, y)
-    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
-    w = _weights(w, n_hidden)
-    resid = y - forward(w, x, n_hidden)
-    loglik = -0.5 * np.sum(resid**2, axis=-1) / sigma_d**2 - x.size * (
+def _log_post(w, x, y, n_hidden, sigma_d, sigma_w):
+    # unchecked core: w (..., 3H + 1), x and y (n,); a batch costs one pass of array operations
+    h = n_hidden
+    a = w[..., :h, None] * x + w[..., h : 2 * h, None]  # (..., H, n)
+    f = (w[..., None, 2 * h : 3 * h] @ np.sin(a))[..., 0, :] + w[..., 3 * h :]
+    loglik = -0.5 * np.sum((y - f) ** 2, axis=-1) / sigma_d**2 - x.size * (
         np.log(sigma_d) + 0.5 * LOG_2PI
     )
     logprior = -0.5 * np.sum(w**2, axis=-1) / sigma_w**2 - w.shape[-1] * (
         np.log(sigma_w) + 0.5 * LOG_2PI
     )
     return loglik + logprior
+
+
+def _grad_log_post(w, x, y, n_hidden, sigma_d, sigma_w):
+    h = n_hidden
+    a = w[..., :h, None] * x + w[..., h : 2 * h, None]
+    s, co = np.sin(a), np.cos(a)
+    v = w[..., 2 * h : 3 * h]
+    r = (y - (v[..., None, :] @ s)[..., 0, :] - w[..., 3 * h :]) / sigma_d**2  # (..., n)
+    back = co * (v[..., :, None] * r[..., None, :])  # dL/da, (..., H, n)
+    grad = np.empty_like(w)
+    grad[..., :h] = back @ x
+    grad[..., h : 2 * h] = np.sum(back, axis=-1)
+    grad[..., 2 * h : 3 * h] = (s @ r[..., :, None])[..., 0]
+    grad[..., 3 * h] = np.sum(r, axis=-1)
+    return grad - w / sigma_w**2
+
+
+def log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
+    """``sum_i log N(y_i | f(x_i), sigma_d^2) + sum_k log N(w_k | 0, sigma_w^2)``."""
+    x, y = data_pair(x, y)
+    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
+    return _log_post(_weights(w, n_hidden), x, y, n_hidden, sigma_d, sigma_w)
 
 
 def grad_log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
@@ -79,34 +100,24 @@ def grad_log_posterior(w, x, y, n_hidden, sigma_d, sigma_w):
     minus ``w / sigma_w^2`` from the prior.
     """
     x, y = data_pair(x, y)
-    w = _weights(w, n_hidden)
-    _, _, v, d = unpack(w, n_hidden)
-    a = _hidden(w, x, n_hidden)
-    s, co = np.sin(a), np.cos(a)
-    r = (y - (np.einsum("...j,...ji->...i", v, s) + d[..., None])) / sigma_d**2  # (..., n)
-    back = v[..., :, None] * co * r[..., None, :]  # dL/da, (..., H, n)
-    grad = np.concatenate(
-        [
-            np.sum(back * x, axis=-1),
-            np.sum(back, axis=-1),
-            np.einsum("...i,...ji->...j", r, s),
-            np.sum(r, axis=-1, keepdims=True),
-        ],
-        axis=-1,
-    )
-    return grad - w / sigma_w**2
+    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
+    return _grad_log_post(_weights(w, n_hidden), x, y, n_hidden, sigma_d, sigma_w)
 
 
 def make_log_post(x, y, n_hidden, sigma_d=0.1, sigma_w=1.0):
-    """Bind data and scales: return ``(log_post, grad_log_post)`` of the weights alone (batchable)."""
+    """Bind data and scales: return ``(log_post, grad_log_post)`` of the weights alone (batchable).
+
+    The data and scales are checked once here, not at every call inside a sampler's loop.
+    """
     x, y = data_pair(x, y)
-    positive(sigma_d, "sigma_d"), positive(sigma_w, "sigma_w")
+    sigma_d, sigma_w = float(positive(sigma_d, "sigma_d")), float(positive(sigma_w, "sigma_w"))
+    n_weights(n_hidden)
 
     def log_post(w):
-        return log_posterior(w, x, y, n_hidden, sigma_d, sigma_w)
+        return _log_post(_weights(w, n_hidden), x, y, n_hidden, sigma_d, sigma_w)
 
     def grad_log_post(w):
-        return grad_log_posterior(w, x, y, n_hidden, sigma_d, sigma_w)
+        return _grad_log_post(_weights(w, n_hidden), x, y, n_hidden, sigma_d, sigma_w)
 
     return log_post, grad_log_post
 

@@ -26,9 +26,10 @@ def velocity_verlet(q, p, grad_q, grad_log_post, step_size, n_steps, inv_mass=1.
         End point, momentum as integrated (not negated), and the gradient there. Inputs are
         not modified.
     """
+    drift = step_size * inv_mass  # dq/dt = M^-1 p, scaled once rather than every step
     p = p + 0.5 * step_size * grad_q  # half step: p moves along -dU/dq = grad log_post
     for i in range(n_steps):
-        q = q + step_size * inv_mass * p  # whole step in position
+        q = q + drift * p  # whole step in position
         grad_q = np.asarray(grad_log_post(q), dtype=float)
         if i < n_steps - 1:
             p = p + step_size * grad_q  # two half steps merged

@@ -113,18 +113,19 @@ def make_log_post(x, y, sigma_d=1.0, sigma0=10.0, sigma1=10.0):
     x, y = data_pair(x, y)
     positive(sigma_d, "sigma_d"), positive(sigma0, "sigma0"), positive(sigma1, "sigma1")
     X = np.column_stack([np.ones_like(x), x])
-    # Sufficient statistics make each evaluation O(1) in n: the log likelihood is quadratic in beta.
-    xtx, xty, yty, n = X.T @ X, X.T @ y, y @ y, x.size
-    const = -n * (np.log(sigma_d) + 0.5 * LOG_2PI) - np.log(sigma0 * sigma1) - LOG_2PI
-    prior_prec = np.array([sigma0**-2.0, sigma1**-2.0])
+    # The log posterior is quadratic in beta: with the precision P = X^T X / sigma_d^2 + diag(prior
+    # precisions) and h = X^T y / sigma_d^2, log_post = c + beta.h - beta^T P beta / 2. So each
+    # evaluation is O(1) in n, and a few array operations even for a batch of chains.
+    prec = X.T @ X / sigma_d**2 + np.diag([sigma0**-2.0, sigma1**-2.0])
+    h = X.T @ y / sigma_d**2
+    c = (-x.size * (np.log(sigma_d) + 0.5 * LOG_2PI) - np.log(sigma0 * sigma1) - LOG_2PI
+         - 0.5 * (y @ y) / sigma_d**2)
 
     def log_post(beta):
         b = _beta(beta)
-        rss = yty - 2.0 * b @ xty + np.einsum("...i,ij,...j->...", b, xtx, b)
-        return const - 0.5 * rss / sigma_d**2 - 0.5 * np.sum(b**2 * prior_prec, axis=-1)
+        return c + b @ h - 0.5 * ((b @ prec) * b).sum(axis=-1)
 
     def grad_log_post(beta):
-        b = _beta(beta)
-        return (xty - b @ xtx) / sigma_d**2 - b * prior_prec
+        return h - _beta(beta) @ prec
 
     return log_post, grad_log_post

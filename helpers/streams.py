@@ -30,15 +30,27 @@ class ChainGenerators:
         return len(self.generators)
 
     def _check(self, shape):
-        shape = tuple(np.atleast_1d(shape)) if np.ndim(shape) else (int(shape),)
-        if shape[0] != len(self.generators):
-            raise ValueError(f"leading axis {shape[0]} != number of chains {len(self.generators)}")
-        return shape[1:]
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        if not shape or shape[0] != len(self.generators):
+            raise ValueError(f"shape {shape} must lead with the number of chains {len(self.generators)}")
+        return shape
 
+    # Rows are filled in place (``out=``): one array and no stacking per step, because these
+    # calls sit in the innermost loop of every vectorised sampler.
     def standard_normal(self, shape):
-        rest = self._check(shape)
-        return np.stack([g.standard_normal(rest) for g in self.generators])
+        out = np.empty(self._check(shape))
+        if out.ndim == 1:
+            out[:] = [g.standard_normal() for g in self.generators]
+        else:
+            for g, row in zip(self.generators, out, strict=True):
+                g.standard_normal(out=row)
+        return out
 
     def random(self, shape):
-        rest = self._check(shape)
-        return np.stack([g.random(rest) for g in self.generators])
+        out = np.empty(self._check(shape))
+        if out.ndim == 1:
+            out[:] = [g.random() for g in self.generators]
+        else:
+            for g, row in zip(self.generators, out, strict=True):
+                g.random(out=row)
+        return out

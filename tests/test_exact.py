@@ -90,6 +90,7 @@ def test_bnn_log_posterior_matches_scipy_and_gradient(n_hidden):
     ref = stats.norm(f, 0.3).logpdf(y).sum() + stats.norm(0, 1.5).logpdf(w).sum()
     assert bnn.log_posterior(w, x, y, n_hidden, 0.3, 1.5) == pytest.approx(ref, rel=1e-12)
     lp, grad = bnn.make_log_post(x, y, n_hidden, 0.3, 1.5)
+    assert lp(w) == pytest.approx(ref, rel=1e-12)
     assert np.allclose(grad(w), finite_difference(lp, w), rtol=1e-5, atol=1e-5)
     batch = np.stack([w, -w])
     assert np.allclose(grad(batch)[1], grad(-w)) and np.allclose(lp(batch)[1], lp(-w))
