@@ -3,7 +3,8 @@
 ``vectorized=True`` advances all chains together with one call of ``log_post`` on an
 ``(n_chains, d)`` array per step (the target must accept a batch, as ``helpers.linreg`` and
 ``helpers.bnn`` densities do). Chain ``k`` draws from generator ``k`` in the same order either
-way, so the two paths give the same chains (up to floating-point rounding in a batched target).
+way, so the two paths give the same chains, up to floating-point rounding in a batched target
+(which the dynamics of a long run, and the large early steps of a warm-up, can amplify).
 """
 
 import numpy as np
@@ -60,29 +61,32 @@ def metropolis_chains(log_post, theta0, n_steps, proposal_sd, seed, n_chains=4,
 
 def hmc_chains(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, seed,
                n_chains=4, vectorized=False, n_warmup=0, target_accept=0.8, adapt_mass=False,
-               progress=False):
+               jitter=0.0, progress=False):
     """HMC on ``n_chains`` chains (each adapting its own step size and mass in warm-up).
 
     Returns ``samples (n_chains, n_steps, d)`` and ``acceptance_rate (n_chains,)``.
     """
     kwargs = dict(n_warmup=n_warmup, target_accept=target_accept, adapt_mass=adapt_mass,
-                  progress=progress)
+                  jitter=jitter, progress=progress)
     if not vectorized:
         return run_chains(_hmc.hmc, theta0, seed, n_chains, log_post=log_post,
                           grad_log_post=grad_log_post, n_steps=n_steps, step_size=step_size,
                           n_leapfrog=n_leapfrog, **kwargs)
     n_chains = positive_int(n_chains, "n_chains")
     starts = _starts(theta0, n_chains)
-    step = np.full(n_chains, float(positive(step_size, "step_size")))
+    step = float(positive(step_size, "step_size"))  # shared until warm-up gives each chain its own
     n_leapfrog = positive_int(n_leapfrog, "n_leapfrog")
     n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
+    jitter = _hmc.check_jitter(jitter)
+    if not 0.0 < target_accept < 1.0:
+        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
     rng = ChainGenerators(spawn_generators(seed, n_chains))
     state = _hmc.HMCState(starts, start_log_density(log_post, starts),
                           np.asarray(grad_log_post(starts), dtype=float))
     inv_mass = np.ones_like(starts)
     if n_warmup:
         state, step, inv_mass = _hmc.warmup(rng, state, log_post, grad_log_post, step, n_leapfrog,
-                                            n_warmup, target_accept, adapt_mass, progress)
+                                            n_warmup, target_accept, adapt_mass, progress, jitter)
     samples, rate, _, _ = _hmc.run(rng, state, log_post, grad_log_post, step, n_leapfrog,
-                                   positive_int(n_steps, "n_steps"), inv_mass, progress)
+                                   positive_int(n_steps, "n_steps"), inv_mass, progress, jitter)
     return samples.swapaxes(0, 1), rate

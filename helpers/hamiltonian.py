@@ -46,21 +46,35 @@ def init(position, log_post, grad_log_post):
 
 def _per_chain(value):
     """A scalar, or one value per chain made to broadcast against positions (n_chains, d)."""
-    value = np.asarray(value, dtype=float)
-    return value[..., None] if value.ndim == 1 else value
+    if np.ndim(value) == 1:
+        return np.asarray(value, dtype=float)[:, None]
+    return value
+
+
+def check_jitter(jitter):
+    if not (isinstance(jitter, (int, float, np.floating)) and 0.0 <= jitter < 1.0):
+        raise ValueError(f"jitter must be a number in [0, 1), got {jitter!r}")
+    return float(jitter)
 
 
 def kinetic_energy(p, inv_mass=1.0):
     """``p^T M^-1 p / 2`` over the last axis."""
-    return 0.5 * np.sum(p**2 * inv_mass, axis=-1)
+    return 0.5 * (p * p * inv_mass).sum(axis=-1)
 
 
-def hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass=1.0):
+def hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass=1.0, jitter=0.0):
     """One HMC transition. ``step_size``: scalar or (n_chains,); ``inv_mass``: scalar, (d,) or
-    (n_chains, d). Returns ``(state, info)``."""
-    eps = _per_chain(step_size)
+    (n_chains, d). Returns ``(state, info)``.
+
+    ``jitter`` in [0, 1) draws this transition's step uniformly from ``step_size * (1 +- jitter)``
+    (Neal 2011, section 5.4.2.2): a fixed trajectory length can be close to a period of the
+    dynamics in some direction, and then the chain barely moves there (or only flips sign).
+    """
     q0 = state.position
     p0 = rng.standard_normal(q0.shape) / np.sqrt(inv_mass)  # fresh momentum ~ N(0, M)
+    if jitter:
+        step_size = step_size * (1.0 + jitter * (2.0 * rng.random(np.shape(state.log_density)) - 1.0))
+    eps = _per_chain(step_size)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         q1, p1, g1 = velocity_verlet(
             q0, p0, state.grad_log_density, grad_log_post, eps, n_leapfrog, inv_mass
@@ -125,7 +139,7 @@ def warmup_windows(n_warmup):
 
 
 def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
-           target_accept=0.8, adapt_mass=False, progress=False):
+           target_accept=0.8, adapt_mass=False, progress=False, jitter=0.0):
     """Run ``n_warmup`` adapting HMC steps; return ``(state, step_size, inv_mass)`` to sample with.
 
     Works for one chain or a batch (each chain adapts its own step size and mass matrix).
@@ -139,7 +153,7 @@ def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
     window_end, window_draws = None, []
     for i in _progress.steps(n_warmup, progress, desc="warm-up"):
         state, info = hmc_step(rng, state, log_post, grad_log_post, np.exp(da.log_step),
-                               n_leapfrog, inv_mass)
+                               n_leapfrog, inv_mass, jitter)
         da = dual_averaging_update(da, info.acceptance_prob, target_accept)
         if i in windows:
             window_end, window_draws = windows[i], []
@@ -158,13 +172,14 @@ def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
 
 
 def run(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps, inv_mass=1.0,
-        progress=False):
+        progress=False, jitter=0.0):
     """``n_steps`` HMC transitions; returns ``(samples, acceptance_rate, n_divergent, state)``."""
     samples = np.empty((n_steps,) + state.position.shape)
     n_accepted = np.zeros(np.shape(state.log_density))
     n_divergent = np.zeros(np.shape(state.log_density), dtype=int)
     for i in _progress.steps(n_steps, progress):
-        state, info = hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass)
+        state, info = hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass,
+                               jitter)
         samples[i] = state.position
         n_accepted += info.is_accepted
         n_divergent += info.is_divergent
@@ -172,7 +187,8 @@ def run(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps, inv
 
 
 def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
-        n_warmup=0, target_accept=0.8, adapt_mass=False, progress=False, return_info=False):
+        n_warmup=0, target_accept=0.8, adapt_mass=False, jitter=0.0, progress=False,
+        return_info=False):
     """Hamiltonian Monte Carlo, one chain (identity mass unless ``adapt_mass``).
 
     Parameters
@@ -192,6 +208,9 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
         Acceptance probability the step-size adaptation aims for.
     adapt_mass : bool
         Also adapt a diagonal inverse mass matrix during warm-up.
+    jitter : float in [0, 1)
+        Draw each transition's step uniformly from ``step_size * (1 +- jitter)``; 0 (the
+        contract's fixed step) by default.
     return_info : bool
         Also return a dict with the ``step_size``, ``inv_mass`` and ``n_divergent`` used.
 
@@ -207,6 +226,7 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
     n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
     if not 0.0 < target_accept < 1.0:
         raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    check_jitter(jitter)
     generator(rng)
     lp0 = start_log_density(log_post, theta0)
     g0 = np.asarray(grad_log_post(theta0), dtype=float)
@@ -217,9 +237,9 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
     if n_warmup:
         state, step_size, inv_mass = warmup(rng, state, log_post, grad_log_post, step_size,
                                             n_leapfrog, n_warmup, target_accept, adapt_mass,
-                                            progress)
+                                            progress, jitter)
     samples, rate, n_div, _ = run(rng, state, log_post, grad_log_post, step_size, n_leapfrog,
-                                  n_steps, inv_mass, progress)
+                                  n_steps, inv_mass, progress, jitter)
     if return_info:
         info = {"step_size": float(step_size), "inv_mass": inv_mass, "n_divergent": int(n_div)}
         return samples, float(rate), info

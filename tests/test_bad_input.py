@@ -64,6 +64,9 @@ def test_metropolis_rejects_bad_scale(kwargs, message):
     ({"n_leapfrog": 0}, "n_leapfrog must be an integer >= 1"),
     ({"target_accept": 1.0, "n_warmup": 5}, "target_accept"),
     ({"grad_log_post": lambda t: np.zeros(3)}, "grad_log_post at the start"),
+    ({"jitter": 1.0}, r"jitter must be a number in \[0, 1\)"),
+    ({"jitter": -0.1}, "jitter must be"),
+    ({"jitter": "0.2"}, "jitter must be"),
 ])
 def test_hmc_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -82,6 +85,9 @@ def test_chains_reject_bad_input():
         helpers.metropolis_chains(log_post, np.zeros(2), 10, 0.5, seed="abc")
     with pytest.raises(ValueError, match=r"shape \(n_chains, d\)"):
         helpers.metropolis_chains(log_post, np.zeros((3, 2, 1)), 10, 0.5, seed=1, vectorized=True)
+    for bad in ({"jitter": 1.5}, {"target_accept": 0.0, "n_warmup": 5}):
+        with pytest.raises(ValueError, match="jitter|target_accept"):
+            helpers.hmc_chains(log_post, grad, np.zeros(2), 10, 0.1, 3, seed=1, vectorized=True, **bad)
 
 
 def test_models_reject_bad_input():

@@ -132,6 +132,22 @@ def test_hmc_with_adapted_step_and_mass_recovers_correlated_gaussian():
     assert_matches(chains, CORR_MEAN, CORR_COV)
 
 
+def test_hmc_jitter_breaks_a_periodic_trajectory():
+    log_post, grad = gaussian(np.zeros(1), np.eye(1))
+    # On N(0, 1), leapfrog with step h turns (q, p) by theta per step, cos(theta) = 1 - h^2 / 2.
+    # With h = 2 sin(pi / (2L)), L steps turn by exactly pi: q -> -q, always accepted, and q^2
+    # never changes. The fixed-step chain must fail the check; the jittered one must pass it.
+    n_leapfrog = 10
+    h = 2 * np.sin(np.pi / (2 * n_leapfrog))
+    stuck, rate = helpers.hmc_chains(log_post, grad, [0.5], 2_000, h, n_leapfrog, SEED,
+                                     vectorized=True)
+    assert np.allclose(np.abs(stuck), 0.5) and np.all(rate == 1.0)
+    assert_differs(stuck, np.zeros(1), np.eye(1))
+    mixed, _ = helpers.hmc_chains(log_post, grad, [0.5], 2_000, h, n_leapfrog, SEED,
+                                  vectorized=True, jitter=0.5)
+    assert_matches(mixed, np.zeros(1), np.eye(1))
+
+
 def test_vectorised_and_sequential_chains_are_the_same_chains():
     (log_post, grad), mean, _ = regression_problem()
     a = helpers.metropolis_chains(log_post, mean, 500, 0.1, 11, vectorized=True)
@@ -140,6 +156,21 @@ def test_vectorised_and_sequential_chains_are_the_same_chains():
     c = helpers.hmc_chains(log_post, grad, mean, 200, 0.03, 5, 11, vectorized=True)
     d = helpers.hmc_chains(log_post, grad, mean, 200, 0.03, 5, 11, vectorized=False)
     assert np.allclose(c[0], d[0], atol=1e-10) and np.array_equal(c[1], d[1])
+    # With warm-up (each chain adapts its own step and mass) and a jittered step. Early warm-up
+    # steps are large and amplify rounding, so the batched target here rounds exactly like the
+    # single one (elementwise operations only): then the chains must be identical.
+    var = np.array([0.5, 4.0])
+
+    def diag_log_post(q):
+        return -0.5 * (q * q / var).sum(axis=-1)
+
+    def diag_grad(q):
+        return -q / var
+
+    kw = dict(n_warmup=150, adapt_mass=True, jitter=0.3)
+    e = helpers.hmc_chains(diag_log_post, diag_grad, [1.0, 1.0], 200, 0.3, 5, 11, vectorized=True, **kw)
+    f = helpers.hmc_chains(diag_log_post, diag_grad, [1.0, 1.0], 200, 0.3, 5, 11, vectorized=False, **kw)
+    assert np.array_equal(e[0], f[0]) and np.array_equal(e[1], f[1])
 
 
 def test_single_chain_bookkeeping():
