@@ -6,7 +6,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: all site test lab notebooks exercises bench clean
+.PHONY: all site test lab notebooks exercises bench bench-numpyro clean
 all: $(VENV)/.installed
 	$(BIN)/course build
 
@@ -30,6 +30,10 @@ exercises: $(VENV)/.installed
 	$(BIN)/course release --all
 
 bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/samplers.py
+
+bench-numpyro: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[numpyro]'
 	$(BIN)/python benchmarks/samplers.py
 
 $(VENV)/.installed: requirements.txt pyproject.toml
