@@ -37,20 +37,17 @@ class ChainGenerators:
 
     # Rows are filled in place (``out=``): one array and no stacking per step, because these
     # calls sit in the innermost loop of every vectorised sampler.
-    def standard_normal(self, shape):
+    def _fill(self, method, shape):
         out = np.empty(self._check(shape))
         if out.ndim == 1:
-            out[:] = [g.standard_normal() for g in self.generators]
+            out[:] = [getattr(g, method)() for g in self.generators]
         else:
             for g, row in zip(self.generators, out, strict=True):
-                g.standard_normal(out=row)
+                getattr(g, method)(out=row)
         return out
 
+    def standard_normal(self, shape):
+        return self._fill("standard_normal", shape)
+
     def random(self, shape):
-        out = np.empty(self._check(shape))
-        if out.ndim == 1:
-            out[:] = [g.random() for g in self.generators]
-        else:
-            for g, row in zip(self.generators, out, strict=True):
-                g.random(out=row)
-        return out
+        return self._fill("random", shape)
