@@ -148,6 +148,18 @@ def test_hmc_jitter_breaks_a_periodic_trajectory():
     assert_matches(mixed, np.zeros(1), np.eye(1))
 
 
+def test_chain_generators_draw_each_row_from_its_own_stream():
+    cg = helpers.streams.ChainGenerators(helpers.streams.spawn_generators(5, 4))
+    alone = helpers.streams.spawn_generators(5, 4)
+    for method, shape in [("standard_normal", (4, 3)), ("random", (4,)), ("standard_normal", 4),
+                          ("random", (4, 2, 2))]:
+        got = getattr(cg, method)(shape)
+        want = np.stack([getattr(g, method)(np.shape(got)[1:]) for g in alone])
+        assert np.array_equal(got, want), (method, shape)
+    with pytest.raises(ValueError, match="must lead with the number of chains 4"):
+        cg.standard_normal((3, 2))
+
+
 def test_vectorised_and_sequential_chains_are_the_same_chains():
     (log_post, grad), mean, _ = regression_problem()
     a = helpers.metropolis_chains(log_post, mean, 500, 0.1, 11, vectorized=True)
