@@ -38,10 +38,16 @@ def unpack(w, n_hidden):
     return w[..., :h], w[..., h : 2 * h], w[..., 2 * h : 3 * h], w[..., 3 * h]
 
 
-def _hidden(w, x, n_hidden):
+# Unchecked cores (w of shape (..., 3H + 1) already checked, x and y 1-D): a batch of weight
+# vectors costs one pass of array operations, shared by the network, its density and its gradient.
+def _hidden(w, x, h):
     """Pre-activations ``a_ji = w_j x_i + c_j``, shape (..., H, n)."""
-    w_in, c, _, _ = unpack(w, n_hidden)
-    return w_in[..., :, None] * x + c[..., :, None]
+    return w[..., :h, None] * x + w[..., h : 2 * h, None]
+
+
+def _output(w, sin_a, h):
+    """``f(x_i) = sum_j v_j sin(a_ji) + d`` from the activations ``sin_a`` (..., H, n)."""
+    return (w[..., None, 2 * h : 3 * h] @ sin_a)[..., 0, :] + w[..., 3 * h :]
 
 
 def forward(w, x, n_hidden):
@@ -49,15 +55,12 @@ def forward(w, x, n_hidden):
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
-    _, _, v, d = unpack(w, n_hidden)
-    return np.einsum("...j,...ji->...i", v, np.sin(_hidden(w, x, n_hidden))) + d[..., None]
+    w = _weights(w, n_hidden)
+    return _output(w, np.sin(_hidden(w, x, n_hidden)), n_hidden)
 
 
 def _log_post(w, x, y, n_hidden, sigma_d, sigma_w):
-    # unchecked core: w (..., 3H + 1), x and y (n,); a batch costs one pass of array operations
-    h = n_hidden
-    a = w[..., :h, None] * x + w[..., h : 2 * h, None]  # (..., H, n)
-    f = (w[..., None, 2 * h : 3 * h] @ np.sin(a))[..., 0, :] + w[..., 3 * h :]
+    f = _output(w, np.sin(_hidden(w, x, n_hidden)), n_hidden)
     loglik = -0.5 * np.sum((y - f) ** 2, axis=-1) / sigma_d**2 - x.size * (
         np.log(sigma_d) + 0.5 * LOG_2PI
     )
@@ -69,10 +72,10 @@ def _log_post(w, x, y, n_hidden, sigma_d, sigma_w):
 
 def _grad_log_post(w, x, y, n_hidden, sigma_d, sigma_w):
     h = n_hidden
-    a = w[..., :h, None] * x + w[..., h : 2 * h, None]
+    a = _hidden(w, x, h)
     s, co = np.sin(a), np.cos(a)
     v = w[..., 2 * h : 3 * h]
-    r = (y - (v[..., None, :] @ s)[..., 0, :] - w[..., 3 * h :]) / sigma_d**2  # (..., n)
+    r = (y - _output(w, s, h)) / sigma_d**2  # (..., n)
     back = co * (v[..., :, None] * r[..., None, :])  # dL/da, (..., H, n)
     grad = np.empty_like(w)
     grad[..., :h] = back @ x

@@ -78,8 +78,7 @@ def hmc_chains(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, 
     n_leapfrog = positive_int(n_leapfrog, "n_leapfrog")
     n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
     jitter = _hmc.check_jitter(jitter)
-    if not 0.0 < target_accept < 1.0:
-        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    _hmc.check_target_accept(target_accept)
     rng = ChainGenerators(spawn_generators(seed, n_chains))
     state = _hmc.HMCState(starts, start_log_density(log_post, starts),
                           np.asarray(grad_log_post(starts), dtype=float))

@@ -57,6 +57,12 @@ def check_jitter(jitter):
     return float(jitter)
 
 
+def check_target_accept(target_accept):
+    if not 0.0 < target_accept < 1.0:
+        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    return target_accept
+
+
 def kinetic_energy(p, inv_mass=1.0):
     """``p^T M^-1 p / 2`` over the last axis."""
     return 0.5 * (p * p * inv_mass).sum(axis=-1)
@@ -224,8 +230,7 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
     n_leapfrog = positive_int(n_leapfrog, "n_leapfrog")
     n_steps = positive_int(n_steps, "n_steps")
     n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
-    if not 0.0 < target_accept < 1.0:
-        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    check_target_accept(target_accept)
     check_jitter(jitter)
     generator(rng)
     lp0 = start_log_density(log_post, theta0)
