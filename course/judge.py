@@ -1,6 +1,7 @@
 """The judge: the verdict on one submission, reached outside the student's process.
 
-1. The student's answer cells are read from the submitted notebook as text (by nbgrader grade id).
+1. The student's answer cells are read from the submitted notebook as text (by nbgrader grade id);
+   the setup cells (imports, data) are the instructor's, from the source notebook.
 2. ``course.judge_runner`` runs them with each test cell's ``_probe`` in a bubblewrap sandbox; only
    plain data comes back.
 3. Each test cell's ``_check`` judges that data here, in a grading process that never runs student
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox
-from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, source
+from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, setup_sources, source
 
 VERSION = "judge-1"
 # Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
@@ -134,10 +135,12 @@ def check(test, result):
         return False, f"the grader could not use your answer ({type(exc).__name__}: {exc})"
 
 
-def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_bytes=2 * 1024**3):
-    """Run the sandboxed probes; return ``{grade_id: runner result}``."""
-    job = {"answers": answers, "cells": [{"grade_id": t.grade_id, "seed": t.seed, "source": t.source}
-                                         for t in tests],
+def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_bytes=2 * 1024**3,
+               setup=()):
+    """Run the sandboxed probes (after the instructor's ``setup`` cells and the answers); return
+    ``{grade_id: runner result}``."""
+    job = {"setup": list(setup), "answers": answers,
+           "cells": [{"grade_id": t.grade_id, "seed": t.seed, "source": t.source} for t in tests],
            "cpu_seconds": cell_seconds, "wall_seconds": cell_seconds, "memory_bytes": memory_bytes}
     argv = [sys.executable, "-I", "-m", "course.judge_runner"]
     if not unsafe:
@@ -225,7 +228,8 @@ def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
     answers = answers_of(submission, answer_ids)
     verdict = Verdict(student, flags=scan(submission, answers, known))
     with tempfile.TemporaryDirectory(prefix="judge-") as scratch:
-        results = run_probes(tests, answers, scratch, unsafe, cell_seconds)
+        results = run_probes(tests, answers, scratch, unsafe, cell_seconds,
+                             setup=setup_sources(load(source_nb)))
     statuses = set()
     for t in tests:
         r = results.get(t.grade_id) or {"ok": False, "status": "crashed", "error": "no result"}

@@ -1,14 +1,17 @@
 """The sandboxed half of the judge: runs a student's answers and the graders' probes.
 
 Started by ``course.judge`` inside bubblewrap as ``python -I -m course.judge_runner``. It reads one
-job (JSON on stdin: the answer-cell sources, the test cells' sources and seeds, limits), and for
-each test cell forks a child that executes the answers in a fresh namespace, runs that cell's
-``_probe(ns, seed)`` and sends back only plain data (numbers, strings, lists of floats). Nothing
-the student wrote ever returns as an object. Each child has its own CPU-time, memory and file-size
-limits and a wall-clock limit, so a runaway cell loses that cell only. The verdict is not reached
-here: ``course.judge`` checks the returned data in a process that never ran student code.
+job (JSON on stdin: the instructor's setup cells, the answer-cell sources, the test cells' sources and
+seeds, limits), and for each test cell forks a child that executes the setup and the answers in a
+fresh namespace, runs that cell's ``_probe(ns, seed)`` and sends back only plain data (numbers,
+strings, lists of floats). Nothing the student wrote ever returns as an object. Each child has its
+own CPU-time, memory and file-size limits and a wall-clock limit, so a runaway cell loses that cell
+only. The verdict is not reached here: ``course.judge`` checks the returned data in a process that
+never ran student code.
 """
 
+import contextlib
+import io
 import json
 import os
 import resource
@@ -74,6 +77,11 @@ def _child(job, cell, wfd):
         np.seterr(all="ignore")
         ns = {"__name__": "__main__"}
         answer_errors = out["answer_errors"] = []
+        for src in job.get("setup", []):  # the instructor's imports and data, as nbgrader runs them
+            try:
+                exec(compile(src, "<setup>", "exec"), ns)
+            except BaseException as exc:
+                answer_errors.append(f"the notebook's setup cell raised {type(exc).__name__}: {exc}"[:500])
         for src in job["answers"]:
             try:
                 exec(compile(src, "<answer>", "exec"), ns)
@@ -150,8 +158,21 @@ def run_cell(job, cell):
         return {"ok": False, "status": reason, "error": f"the cell {reason}"}
 
 
+def warm_up(setup):
+    """Run the instructor's setup cells once before forking, so that each child finds their imports
+    (matplotlib, helpers) loaded. Trusted code; its output must not reach stdout, the result channel."""
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for src in setup:
+            try:
+                exec(compile(src, "<setup>", "exec"), {"__name__": "__setup__"})
+            except Exception:  # each child runs the setup again and reports what fails
+                pass
+
+
 def main():
     job = json.loads(sys.stdin.read())
+    warm_up(job.get("setup", []))
     results, hung = {}, None
     for cell in job["cells"]:
         if hung:  # the answers themselves never finish: every later cell would wait as long

@@ -42,6 +42,18 @@ def strip_markers(src):
     )
 
 
+def is_setup(cell):
+    """An instructor's locked code cell that is neither an answer nor a test (imports, data)."""
+    m = meta(cell)
+    return cell["cell_type"] == "code" and m.get("locked") and not m.get("grade") and not m.get("solution")
+
+
+def setup_sources(nb):
+    """Sources of the notebook's setup cells, in order. Answers may rely on them (``np``, ``helpers``),
+    as they do when nbgrader runs the whole notebook, so every runner of answers runs them first."""
+    return [source(c) for c in nb["cells"] if is_setup(c)]
+
+
 def solution_path(assignment):
     return ROOT / "solutions" / assignment / f"{assignment}.ipynb"
 
@@ -106,12 +118,14 @@ def make_submission(assignment, answers, release_nb=None):
 
 
 def run_in_process(assignment, answers, seed=None):
-    """Run the answers and every test cell in this process (for fast checks, not for grading).
+    """Run the setup cells, the answers and every test cell in this process (fast checks, not grading).
 
     Returns ``{grade_id: None or the exception message}``. ``seed`` replaces the test cells'
     own seed, so that many random streams can be tried.
     """
     ns = {"__name__": "__main__"}
+    for src in setup_sources(load(solution_path(assignment))):
+        exec(compile(src, "<setup>", "exec"), ns)
     for src in answers.values():
         exec(compile(src, "<answer>", "exec"), ns)
     results = {}

@@ -67,6 +67,10 @@ def batch(tmp_path_factory):
                 cell["source"] = path.read_text() + "\n" + nbk.source(cell)
         nbr.submit(course, a, f"tamper-{path.stem.replace('_', '-')}", nb)
     nbr.submit(course, a, "honest-z", reference)
+    # Answers that use the setup cell's imports (np, helpers) without their own, as nbgrader allows.
+    leaning = {g: "\n".join(ln for ln in src.splitlines() if ln.strip() != "import numpy as np")
+               for g, src in nbk.answer_sources(a).items()}
+    nbr.submit(course, a, "honest-setup", nbk.make_submission(a, leaning, release))
     before = {"helpers": digest(ROOT / "helpers"), "solutions": digest(ROOT / "solutions"),
               "startup": sorted(str(p) for p in Path.home().glob(".ipython/*/startup/*"))}
     proc = course_cli("--course-dir", str(course), "grade", a, "--workers", "2",
@@ -86,7 +90,7 @@ def score(v):
 def test_honest_submissions_keep_full_marks_in_a_batch_with_attacks(batch):
     v = batch["verdicts"]
     full = sum(nbr.test_points(batch["assignment"]).values())
-    for student in ("honest-a", "honest-z"):
+    for student in ("honest-a", "honest-z", "honest-setup"):
         assert v[student]["status"] == "graded", v[student]
         assert score(v[student]) == full, {g: c["message"] for g, c in v[student]["cells"].items()
                                            if not c["passed"]}
