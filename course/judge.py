@@ -40,6 +40,12 @@ SUSPICIOUS = {
     r"_getframe|\bf_globals\b|\bf_back\b|\bgc\.get_objects|\binspect\.": "inspects the grader",
     r"\bsocket\b|\burllib\b|\brequests\b|\bhttp\.client\b": "uses the network",
 }
+# In graded answers only (the ungraded cells are invited to use helpers): the course's own samplers
+# and models have the contract's signatures, so an answer that calls them is not the student's work.
+DELEGATES = {
+    r"\bhelpers\s*\.\s*(mh|hamiltonian|integrators|bootstrap|linreg|bnn|metropolis|metropolis_hastings"
+    r"|hmc|leapfrog)\b|\bfrom\s+helpers\b": "calls the course's own implementation (helpers) in an answer",
+}
 
 
 @dataclass
@@ -103,8 +109,9 @@ def scan(submission, answers, known=frozenset()):
     (the instructor's own cells)."""
     texts = list(answers) + [source(c) for c in submission.get("cells", [])
                              if c.get("cell_type") == "code" and source(c) not in known]
-    text = "\n".join(texts)
-    return sorted({why for pattern, why in SUSPICIOUS.items() if re.search(pattern, text)})
+    text, answer_text = "\n".join(texts), "\n".join(answers)
+    return sorted({why for pattern, why in SUSPICIOUS.items() if re.search(pattern, text)}
+                  | {why for pattern, why in DELEGATES.items() if re.search(pattern, answer_text)})
 
 
 def decode(value):
