@@ -24,7 +24,7 @@ import numpy as np
 from . import sandbox
 from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, setup_sources, source
 
-VERSION = "judge-1"
+VERSION = "judge-2"  # bump when a verdict could change: cached verdicts are then redone
 # Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
 SUSPICIOUS = {
     r"\bget_ipython\b|\bast_transformers\b|\binput_transformers": "reaches into IPython",
