@@ -74,7 +74,8 @@ class Verdict:
 
 
 def load_tests(source_nb):
-    """Test cells and answer-cell ids of the instructor's source notebook."""
+    """Test cells, answer-cell ids, the sources of all code cells and the setup cells of the
+    instructor's source notebook."""
     nb = load(source_nb)
     tests, answer_ids = [], []
     known = frozenset(source(c) for c in nb["cells"] if c["cell_type"] == "code")
@@ -91,7 +92,7 @@ def load_tests(source_nb):
             first = src.strip().splitlines()[0].strip().strip('"').strip("'") if src.strip() else ""
             tests.append(Test(meta(cell)["grade_id"], float(meta(cell).get("points", 0)), first,
                               int(m.group(1)), body))
-    return tests, answer_ids, known
+    return tests, answer_ids, known, setup_sources(nb)
 
 
 def answers_of(submission, answer_ids):
@@ -221,7 +222,7 @@ def compare(verdict, kernel):
 
 
 def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
-    tests, answer_ids, known = load_tests(source_nb)
+    tests, answer_ids, known, setup = load_tests(source_nb)
     try:
         submission = json.loads(Path(submission_path).read_text())
         if not isinstance(submission, dict):
@@ -235,8 +236,7 @@ def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
     answers = answers_of(submission, answer_ids)
     verdict = Verdict(student, flags=scan(submission, answers, known))
     with tempfile.TemporaryDirectory(prefix="judge-") as scratch:
-        results = run_probes(tests, answers, scratch, unsafe, cell_seconds,
-                             setup=setup_sources(load(source_nb)))
+        results = run_probes(tests, answers, scratch, unsafe, cell_seconds, setup=setup)
     statuses = set()
     for t in tests:
         r = results.get(t.grade_id) or {"ok": False, "status": "crashed", "error": "no result"}
