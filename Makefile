@@ -6,15 +6,19 @@ BIN    := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: all site test lab notebooks exercises bench bench-numpyro clean
-all: $(VENV)/.installed
+.PHONY: all site slides test lab notebooks exercises bench bench-numpyro clean
+all: $(VENV)/.installed node_modules/.installed
 	$(BIN)/course build
 
 # The HTML site alone, from the committed lecture outputs (seconds; the browser test uses it).
-site: $(VENV)/.installed
+site: $(VENV)/.installed node_modules/.installed
 	$(BIN)/course build --site-only
 
-test: $(VENV)/.installed
+# Every lecture as a reveal.js deck, offline: build/slides/index.html (seconds).
+slides: $(VENV)/.installed node_modules/.installed
+	$(BIN)/course slides
+
+test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup --timeout 900 $(PYTEST_ARGS) tests
 	# nbval runs each lecture's cells in one kernel, in order: one process, no xdist.
@@ -44,5 +48,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# MathJax 2 (with TeX fonts), reveal.js and require.js for the site and slides, pinned by
+# package-lock.json; copied into build/ so that no page needs the network.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf build $(VENV) .pytest_cache .ruff_cache
+	rm -rf build $(VENV) node_modules .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@
     course build                 execute the lectures into build/ (HTML), release the exercises into
                                  a scratch course folder, grade the reference solutions, summarise
     course notebooks             re-execute the committed lectures in place (fresh kernels)
+    course slides                every lecture as an offline reveal.js deck in build/slides/
     course release ID|--all      regenerate exercises/ID from solutions/ID with nbgrader and check it
     course collect ID FOLDER     take an LMS export into submitted/<student>/ID/ID.ipynb
     course grade ID              judge every collected submission (sandboxed, in parallel)
@@ -23,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import nbgrader_run as nbr
-from . import sandbox
+from . import sandbox, site
 from .notebooks import (
     ASSIGNMENTS,
     ROOT,
@@ -63,10 +64,8 @@ def execute_lecture(path, html_dir=None, execute=True):
         if proc.returncode == 0:
             strip_timing(path)
     else:
-        # MathJax from the installed jupyter_server_mathjax: the pages render math offline.
-        mathjax = "../mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/html"
-        proc = _jupyter("nbconvert", "--to", "html", *common, f"--HTMLExporter.mathjax_url={mathjax}",
-                        "--output-dir", str(html_dir), str(path))
+        # Local MathJax with TeX fonts, no widget views (course/site.py): renders offline.
+        proc = site.lecture_html(path, html_dir, execute, _jupyter)
     if proc.returncode != 0:
         raise RuntimeError(f"{path.name} failed:\n{proc.stderr[-3000:]}")
 
@@ -112,19 +111,7 @@ def timed(label, summary, fn, *args):
 
 
 def copy_mathjax():
-    import jupyter_server_mathjax
-
-    static = Path(jupyter_server_mathjax.__file__).parent / "static"
-    dest = BUILD / "mathjax"
-    if not dest.exists():
-        shutil.copytree(static, dest)
-    # MathJax 2 picks native MathML output on today's Chromium and fails on some formulas there:
-    # render with HTML-CSS (its fonts are in the local copy).
-    local = dest / "config" / "local"
-    local.mkdir(parents=True, exist_ok=True)
-    (local / "html.js").write_text(
-        'MathJax.Hub.Config({menuSettings: {renderer: "HTML-CSS"}});\n'
-        'MathJax.Ajax.loadComplete("[MathJax]/config/local/html.js");\n')
+    site.copy_site_assets(BUILD)  # MathJax 2.7.9 with TeX fonts, require.js: pinned npm packages
 
 
 def build_lectures(execute=True):
@@ -207,6 +194,16 @@ def cmd_build(args):
     if missing:
         print(f"  not yet in the course: assignments {', '.join(missing)}")
     return 0 if all(s == "ok" for _, _, s in summary) else 1
+
+
+def cmd_slides(args):
+    paths = [p for p in lectures() if not args.only or p.stem in args.only]
+    t0 = time.perf_counter()
+    outs = site.build_slides(paths, BUILD)
+    for out in outs:
+        print(f"build/slides/{out.name}")
+    print(f"{len(outs)} decks in {time.perf_counter() - t0:.1f} s (open build/slides/index.html)")
+    return 0
 
 
 def cmd_notebooks(args):
@@ -322,6 +319,8 @@ def main(argv=None):
     bd = sub.add_parser("build", help="execute lectures, release exercises, grade references")
     bd.add_argument("--site-only", action="store_true",
                     help="only the HTML site, from the committed lecture outputs (no execution)")
+    sl = sub.add_parser("slides", help="every lecture as an offline reveal.js deck in build/slides")
+    sl.add_argument("only", nargs="*", help="lecture names (stems); default all")
     nb = sub.add_parser("notebooks", help="re-execute the committed lectures in place")
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
     rel = sub.add_parser("release", help="regenerate exercises/ID from solutions/ID")
@@ -330,7 +329,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "release" and not (args.all or args.assignment):
         parser.error("release needs an assignment id or --all")
-    handler = {"build": cmd_build, "notebooks": cmd_notebooks, "release": cmd_release,
+    handler = {"build": cmd_build, "notebooks": cmd_notebooks, "slides": cmd_slides,
+               "release": cmd_release,
                "collect": cmd_collect, "grade": cmd_grade, "feedback": cmd_feedback,
                "export": cmd_export}[args.command]
     sys.exit(handler(args))

@@ -14,9 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import loop as _loop
 from . import progress as _progress
 from ._checks import as_position, generator, positive, positive_int, start_log_density
-from .integrators import velocity_verlet
+from .integrators import INTEGRATORS, velocity_verlet
 
 DIVERGENCE = 1000.0  # an energy error this large means the integrator blew up
 
@@ -68,9 +69,28 @@ def kinetic_energy(p, inv_mass=1.0):
     return 0.5 * (p * p * inv_mass).sum(axis=-1)
 
 
-def hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass=1.0, jitter=0.0):
+def check_integrator(integrator):
+    """An integrator function, or its name in :data:`helpers.integrators.INTEGRATORS`."""
+    if isinstance(integrator, str):
+        if integrator not in INTEGRATORS:
+            raise ValueError(f"integrator must be one of {sorted(INTEGRATORS)} or a function, "
+                             f"got {integrator!r}")
+        return INTEGRATORS[integrator]
+    if not callable(integrator):
+        raise ValueError(f"integrator must be a function or a name, got {integrator!r}")
+    return integrator
+
+
+def hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass=1.0, jitter=0.0,
+             integrator=velocity_verlet):
     """One HMC transition. ``step_size``: scalar or (n_chains,); ``inv_mass``: scalar, (d,) or
     (n_chains, d). Returns ``(state, info)``.
+
+    ``integrator`` has the signature of :func:`helpers.integrators.velocity_verlet` (leapfrog,
+    the default); :func:`helpers.integrators.euler` there shows what a non-symplectic one breaks.
+    The acceptance ``min(1, e^{-dH})`` is exact for leapfrog because the joint density of
+    ``(q, p)`` is ``e^{-H}``, the map followed by a momentum flip is its own inverse, and it
+    preserves volume; the flip itself is not applied since the next step redraws ``p``.
 
     ``jitter`` in [0, 1) draws this transition's step uniformly from ``step_size * (1 +- jitter)``
     (Neal 2011, section 5.4.2.2): a fixed trajectory length can be close to a period of the
@@ -82,7 +102,7 @@ def hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mas
         step_size = step_size * (1.0 + jitter * (2.0 * rng.random(np.shape(state.log_density)) - 1.0))
     eps = _per_chain(step_size)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        q1, p1, g1 = velocity_verlet(
+        q1, p1, g1 = integrator(
             q0, p0, state.grad_log_density, grad_log_post, eps, n_leapfrog, inv_mass
         )
         lp1 = np.asarray(log_post(q1), dtype=float)
@@ -145,11 +165,19 @@ def warmup_windows(n_warmup):
 
 
 def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
-           target_accept=0.8, adapt_mass=False, progress=False, jitter=0.0):
+           target_accept=0.8, adapt_mass=False, progress=False, jitter=0.0,
+           integrator=velocity_verlet):
     """Run ``n_warmup`` adapting HMC steps; return ``(state, step_size, inv_mass)`` to sample with.
 
     Works for one chain or a batch (each chain adapts its own step size and mass matrix).
     """
+    return _warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
+                   target_accept, adapt_mass, progress, jitter, integrator)[:3]
+
+
+def _warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
+            target_accept, adapt_mass, progress, jitter, integrator):
+    """:func:`warmup`, also returning the mean acceptance probability over its steps."""
     batch = np.shape(state.log_density)
     d = state.position.shape[-1]
     step = np.broadcast_to(np.asarray(step_size, dtype=float), batch).copy()
@@ -157,9 +185,11 @@ def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
     da = dual_averaging_init(step)
     windows = dict(warmup_windows(n_warmup)) if adapt_mass else {}
     window_end, window_draws = None, []
+    acc_sum = np.zeros(batch)
     for i in _progress.steps(n_warmup, progress, desc="warm-up"):
         state, info = hmc_step(rng, state, log_post, grad_log_post, np.exp(da.log_step),
-                               n_leapfrog, inv_mass, jitter)
+                               n_leapfrog, inv_mass, jitter, integrator)
+        acc_sum += info.acceptance_prob
         da = dual_averaging_update(da, info.acceptance_prob, target_accept)
         if i in windows:
             window_end, window_draws = windows[i], []
@@ -174,27 +204,31 @@ def warmup(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup,
                 da = dual_averaging_init(np.exp(da.log_step))  # restart for the new metric
                 window_end = None
     final_step = np.exp(da.log_step_avg) if da.t > 0 else step
-    return state, final_step, inv_mass
+    return state, final_step, inv_mass, acc_sum / max(n_warmup, 1)
+
+
+def run_trace(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps, inv_mass=1.0,
+              progress=False, jitter=0.0, integrator=velocity_verlet):
+    """``n_steps`` HMC transitions through :func:`helpers.loop.run`; returns its ``Trace``
+    (samples, the stacked :class:`HMCInfo` of every step, the last state)."""
+    def step(r, s):
+        return hmc_step(r, s, log_post, grad_log_post, step_size, n_leapfrog, inv_mass, jitter,
+                        integrator)
+    return _loop.run(step, rng, state, n_steps, progress)
 
 
 def run(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps, inv_mass=1.0,
-        progress=False, jitter=0.0):
+        progress=False, jitter=0.0, integrator=velocity_verlet):
     """``n_steps`` HMC transitions; returns ``(samples, acceptance_rate, n_divergent, state)``."""
-    samples = np.empty((n_steps,) + state.position.shape)
-    n_accepted = np.zeros(np.shape(state.log_density))
-    n_divergent = np.zeros(np.shape(state.log_density), dtype=int)
-    for i in _progress.steps(n_steps, progress):
-        state, info = hmc_step(rng, state, log_post, grad_log_post, step_size, n_leapfrog, inv_mass,
-                               jitter)
-        samples[i] = state.position
-        n_accepted += info.is_accepted
-        n_divergent += info.is_divergent
-    return samples, n_accepted / n_steps, n_divergent, state
+    trace = run_trace(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps,
+                      inv_mass, progress, jitter, integrator)
+    info = trace.info
+    return trace.samples, info.is_accepted.mean(axis=0), info.is_divergent.sum(axis=0), trace.state
 
 
 def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
         n_warmup=0, target_accept=0.8, adapt_mass=False, jitter=0.0, progress=False,
-        return_info=False):
+        return_info=False, integrator="leapfrog"):
     """Hamiltonian Monte Carlo, one chain (identity mass unless ``adapt_mass``).
 
     Parameters
@@ -218,7 +252,11 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
         Draw each transition's step uniformly from ``step_size * (1 +- jitter)``; 0 (the
         contract's fixed step) by default.
     return_info : bool
-        Also return a dict with the ``step_size``, ``inv_mass`` and ``n_divergent`` used.
+        Also return a dict: the ``step_size`` and ``inv_mass`` used, ``n_divergent`` (sampling
+        transitions whose energy error exceeded ``DIVERGENCE``), ``warmup_acceptance`` (mean
+        acceptance probability over the warm-up, nan without one) and ``trace``, the
+        :class:`HMCInfo` of every sampling transition stacked to (n_steps,).
+    integrator : "leapfrog" (default), "euler", or a function with their signature
 
     Returns
     -------
@@ -232,6 +270,7 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
     n_warmup = positive_int(n_warmup, "n_warmup", minimum=0)
     check_target_accept(target_accept)
     check_jitter(jitter)
+    integrator = check_integrator(integrator)
     generator(rng)
     lp0 = start_log_density(log_post, theta0)
     g0 = np.asarray(grad_log_post(theta0), dtype=float)
@@ -239,13 +278,17 @@ def hmc(log_post, grad_log_post, theta0, n_steps, step_size, n_leapfrog, rng, *,
         raise ValueError(f"grad_log_post at the start must be finite with shape {theta0.shape}")
     state = HMCState(theta0, lp0, g0)
     inv_mass = np.ones_like(theta0)
+    warm_acc = np.nan
     if n_warmup:
-        state, step_size, inv_mass = warmup(rng, state, log_post, grad_log_post, step_size,
-                                            n_leapfrog, n_warmup, target_accept, adapt_mass,
-                                            progress, jitter)
-    samples, rate, n_div, _ = run(rng, state, log_post, grad_log_post, step_size, n_leapfrog,
-                                  n_steps, inv_mass, progress, jitter)
+        state, step_size, inv_mass, warm_acc = _warmup(
+            rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_warmup, target_accept,
+            adapt_mass, progress, jitter, integrator)
+    trace = run_trace(rng, state, log_post, grad_log_post, step_size, n_leapfrog, n_steps,
+                      inv_mass, progress, jitter, integrator)
+    rate = trace.info.is_accepted.mean()
     if return_info:
-        info = {"step_size": float(step_size), "inv_mass": inv_mass, "n_divergent": int(n_div)}
-        return samples, float(rate), info
-    return samples, float(rate)
+        info = {"step_size": float(step_size), "inv_mass": inv_mass,
+                "n_divergent": int(trace.info.is_divergent.sum()),
+                "warmup_acceptance": float(warm_acc), "trace": trace.info}
+        return trace.samples, float(rate), info
+    return trace.samples, float(rate)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import progress as _progress
+from . import loop as _loop
 from ._checks import as_position, generator, positive, positive_int, start_log_density
 
 
@@ -71,17 +71,13 @@ def mh_step(rng, state, log_post, propose, log_q):
 
 
 def run(step, rng, state, n_steps, progress=False):
-    """Iterate ``step(rng, state)`` ``n_steps`` times, recording every position.
+    """Iterate ``step(rng, state)`` ``n_steps`` times, recording every position
+    (:func:`helpers.loop.run`; use that for the per-step info).
 
     Returns ``(samples, acceptance_rate, state)`` with samples of shape ``(n_steps, *position)``.
     """
-    samples = np.empty((n_steps,) + state.position.shape)
-    n_accepted = np.zeros(np.shape(state.log_density))
-    for i in _progress.steps(n_steps, progress):
-        state, info = step(rng, state)
-        samples[i] = state.position
-        n_accepted += info.is_accepted
-    return samples, n_accepted / n_steps, state
+    trace = _loop.run(step, rng, state, n_steps, progress)
+    return trace.samples, trace.info.is_accepted.mean(axis=0), trace.state
 
 
 def metropolis(log_post, theta0, n_steps, proposal_sd, rng, progress=False):

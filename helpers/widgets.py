@@ -2,7 +2,8 @@
 
 ``explore(draw, proposal_sd=(0.01, 2.0, 0.01, 0.3))`` first draws the figure at the default
 values (so an executed notebook, its HTML page and a reader without a kernel all see it), then,
-when ipywidgets is importable and a kernel is running, adds sliders that redraw it.
+when ipywidgets is importable and a kernel is running, adds sliders that redraw that same figure
+in place: one figure on the page, drawn once per setting (never a second copy under the sliders).
 """
 
 import matplotlib.pyplot as plt
@@ -30,7 +31,7 @@ def explore(draw, **sliders):
 
     fig = draw(**defaults)
     fig = fig[0] if isinstance(fig, tuple) else fig
-    display(fig)
+    handle = display(fig, display_id=True)  # the slider callback replaces this output in place
     plt.close(fig)
     try:
         import ipywidgets as w
@@ -41,10 +42,17 @@ def explore(draw, **sliders):
     except ImportError:
         return None
 
+    shown = dict(defaults)
+
     def redraw(**values):
+        # ipywidgets calls this once on creation with the defaults, already drawn above: skip it.
+        if values == shown:
+            return
+        shown.clear()
+        shown.update(values)
         out = draw(**values)
         out = out[0] if isinstance(out, tuple) else out
-        display(out)
+        handle.update(out)
         plt.close(out)
 
     controls = {}

@@ -161,3 +161,107 @@ def test_leapfrog_agrees_with_the_exact_linear_map():
         z = M @ z
     q, p = helpers.leapfrog(np.array([1.0, -0.5]), np.array([0.3, 0.9]), grad, h, 3)
     assert np.allclose(np.concatenate([q, p]), z, rtol=1e-12, atol=1e-12)
+
+
+def test_integrators_share_one_signature_and_only_leapfrog_is_reversible_and_volume_preserving():
+    """Both integrators take ``(q, p, grad_q, grad_log_post, step, n, inv_mass)``; flipping the
+    momentum and integrating back returns leapfrog to its start (to rounding) but not Euler, and
+    the map's Jacobian determinant is 1 for leapfrog and ``(1 + h^2 w^2)^n`` for Euler on
+    N(0, 1/w^2) (w = 2, h = 0.1, n = 20: 1.04^20 = 2.19)."""
+    from helpers.integrators import INTEGRATORS, euler, velocity_verlet
+
+    assert INTEGRATORS == {"leapfrog": velocity_verlet, "euler": euler}
+    _, grad = leapfrog_target()
+    q0, p0 = np.array([1.0, -0.5]), np.array([0.3, 0.9])
+    back = {}
+    for name, integ in INTEGRATORS.items():
+        q1, p1, g1 = integ(q0, p0, grad(q0), grad, 0.1, 25)
+        assert np.allclose(g1, grad(q1))
+        q2, p2, _ = integ(q1, -p1, g1, grad, 0.1, 25)
+        back[name] = np.abs(np.concatenate([q2 - q0, p2 + p0])).max()
+    assert back["leapfrog"] < 1e-12 and back["euler"] > 1e-2, back
+
+    w, h, n = 2.0, 0.1, 20
+
+    def flow(integ, z):
+        q, p, _ = integ(z[:1], z[1:], -w**2 * z[:1], lambda q: -w**2 * q, h, n)
+        return np.concatenate([q, p])
+
+    for integ, want in ((velocity_verlet, 1.0), (euler, (1 + h**2 * w**2) ** n)):
+        z0, eps = np.array([0.7, -0.2]), 1e-6
+        J = np.column_stack([(flow(integ, z0 + eps * e) - flow(integ, z0 - eps * e)) / (2 * eps)
+                             for e in np.eye(2)])
+        assert np.isclose(np.linalg.det(J), want, rtol=1e-6), (integ.__name__, np.linalg.det(J))
+
+
+def test_run_loop_keeps_every_steps_info_and_the_wrappers_agree_with_it():
+    """``helpers.loop.run`` stacks each step's info; ``mh.run`` and ``hamiltonian.run`` are thin
+    wrappers whose acceptance and divergence counts are those of the stacked info, drawn from the
+    same stream (same samples)."""
+    from helpers import hamiltonian, loop, mh
+
+    log_post, grad = leapfrog_target()
+    state = mh.init(np.array([0.5, 0.5]), log_post)
+    trace = loop.run(lambda r, s: mh.metropolis_step(r, s, log_post, 0.8), np.random.default_rng(1),
+                     state, 300)
+    samples, rate, _ = mh.run(lambda r, s: mh.metropolis_step(r, s, log_post, 0.8),
+                              np.random.default_rng(1), state, 300)
+    assert trace.info.is_accepted.shape == (300,) and trace.info.proposal.shape == (300, 2)
+    assert np.array_equal(trace.samples, samples) and rate == trace.info.is_accepted.mean()
+    hstate = hamiltonian.init(np.array([0.5, 0.5]), log_post, grad)
+    t = hamiltonian.run_trace(np.random.default_rng(2), hstate, log_post, grad, 0.3, 5, 200)
+    s2, r2, ndiv, _ = hamiltonian.run(np.random.default_rng(2), hstate, log_post, grad, 0.3, 5, 200)
+    assert np.array_equal(t.samples, s2) and r2 == t.info.is_accepted.mean()
+    assert ndiv == t.info.is_divergent.sum() == 0
+    assert t.info.energy.shape == t.info.delta_energy.shape == (200,)
+    # The energy error of an accepted leapfrog proposal is small, and acceptance = min(1, e^-dH).
+    assert np.allclose(t.info.acceptance_prob, np.exp(-np.maximum(t.info.delta_energy, 0.0)))
+
+
+def test_hmc_chains_report_divergences_per_chain_on_a_stiff_target():
+    """On N(0, diag(1, 0.01^2)) leapfrog is unstable for step > 2 * 0.01: with step 0.05 every
+    trajectory blows up, so every transition is divergent and rejected; with step 0.005 none is.
+    Both driver paths (batched and one chain at a time) report the same counts."""
+    sd = np.array([1.0, 0.01])
+
+    def log_post(q):
+        return -0.5 * ((q / sd) ** 2).sum(axis=-1)
+
+    def grad(q):
+        return -q / sd**2
+
+    for vectorized in (True, False):
+        _, rate, info = helpers.hmc_chains(log_post, grad, [0.1, 0.001], 50, 0.05, 20, 3,
+                                           n_chains=3, vectorized=vectorized, return_info=True)
+        assert np.array_equal(info["n_divergent"], [50, 50, 50]) and np.all(rate == 0)
+        assert info["trace"].is_divergent.shape == (3, 50)
+        _, _, ok = helpers.hmc_chains(log_post, grad, [0.1, 0.001], 50, 0.005, 20, 3, n_chains=3,
+                                      vectorized=vectorized, return_info=True)
+        assert np.array_equal(ok["n_divergent"], [0, 0, 0])
+
+
+@pytest.mark.parametrize("driver", ["metropolis", "hmc"])
+def test_batched_target_of_the_wrong_shape_is_a_clear_error(driver):
+    """A one-chain target (a scalar for the whole batch) given to vectorized=True."""
+    def scalar_log_post(q):
+        return -0.5 * float(np.sum(q * q))
+
+    def grad(q):
+        return -q
+
+    with pytest.raises(ValueError, match=r"log_post to map .* to shape \(4,\).*returned shape \(\)"):
+        if driver == "metropolis":
+            helpers.metropolis_chains(scalar_log_post, [0.0, 0.0], 10, 0.5, 1, vectorized=True)
+        else:
+            helpers.hmc_chains(scalar_log_post, grad, [0.0, 0.0], 10, 0.1, 3, 1, vectorized=True)
+    if driver == "hmc":
+        with pytest.raises(ValueError, match=r"grad_log_post .* returned shape \(2,\)"):
+            helpers.hmc_chains(lambda q: -0.5 * (q * q).sum(-1), lambda q: -q[0], [0.0, 0.0], 10,
+                               0.1, 3, 1, vectorized=True)
+
+
+def test_unknown_integrator_is_a_clear_error():
+    _, grad = leapfrog_target()
+    with pytest.raises(ValueError, match="integrator must be one of"):
+        helpers.hmc(lambda q: -0.5 * q @ q, grad, [0.0, 0.0], 10, 0.1, 3, np.random.default_rng(0),
+                    integrator="rk4")

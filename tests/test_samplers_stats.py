@@ -120,6 +120,20 @@ def test_hmc_recovers_correlated_gaussian_and_flags_a_missing_kinetic_energy(mon
     assert_differs(broken, CORR_MEAN, CORR_COV)
 
 
+def test_hmc_with_euler_instead_of_leapfrog_samples_the_wrong_distribution():
+    """The integrator is a parameter: the same HMC step with Euler's method (not reversible, not
+    volume-preserving) must fail the moment check that leapfrog passes with the same settings.
+    With step 0.25 Euler expands each direction of frequency w by (1 + 0.0625 w^2)^(n/2), and
+    the acceptance min(1, e^-dH) cannot correct what it does not know about."""
+    log_post, grad = gaussian(CORR_MEAN, CORR_COV)
+    good, _ = helpers.hmc_chains(log_post, grad, CORR_MEAN, 4_000, 0.25, 8, SEED, vectorized=True,
+                                 integrator="leapfrog")
+    assert_matches(good, CORR_MEAN, CORR_COV)
+    bad, _ = helpers.hmc_chains(log_post, grad, CORR_MEAN, 4_000, 0.25, 8, SEED, vectorized=True,
+                                integrator="euler")
+    assert_differs(bad, CORR_MEAN, CORR_COV)
+
+
 def test_hmc_with_adapted_step_and_mass_recovers_correlated_gaussian():
     log_post, grad = gaussian(CORR_MEAN, CORR_COV)
     chains, rate = helpers.hmc_chains(log_post, grad, CORR_MEAN + 3, 3_000, 0.5, 6, SEED,
