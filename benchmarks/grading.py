@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course import grade, sandbox  # noqa: E402
+from course import grade, gradebook, sandbox  # noqa: E402
 from course import nbgrader_run as nbr  # noqa: E402
 from course import notebooks as nbk  # noqa: E402
+from course.paths import CoursePaths, db_url  # noqa: E402
 
 
 def make_class(assignment, size, folder):
@@ -40,7 +41,8 @@ def make_class(assignment, size, folder):
 def run(assignment, size, workers, unsafe):
     with tempfile.TemporaryDirectory() as tmp:
         course = make_class(assignment, size, tmp)
-        grade.ensure_assignment(course, assignment, grade.db_url(course))
+        paths = CoursePaths(course)
+        gradebook.sync_assignment(paths, assignment, db_url(paths))
         t0 = time.perf_counter()
         results = grade.grade(assignment, course, workers=workers, force=True, unsafe=unsafe,
                               progress=False)
