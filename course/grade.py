@@ -8,6 +8,7 @@ spares re-running student code; every run writes every verdict into the gradeboo
 the autograded notebook formgrader opens.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -25,7 +26,14 @@ from .paths import CoursePaths, db_url
 
 
 def _work(args):
-    source_nb, path, student, unsafe, cell_seconds, template_db = args
+    source_nb, path, student, unsafe, cell_seconds, template_db, hide = args
+    # The sandbox hides the repository, $HOME and /tmp by itself; the course folder (solutions, other
+    # submissions, the gradebook) may be anywhere, so it is hidden too. This worker process judges
+    # only this course: bind its hide list into every sandbox it starts.
+    if not getattr(sandbox.command, "course_hide", None) == hide:
+        base = getattr(sandbox.command, "func", sandbox.command)
+        sandbox.command = functools.partial(base, hide=hide)
+        sandbox.command.course_hide = hide
     v = _judge.judge(source_nb, path, student, unsafe=unsafe, cell_seconds=cell_seconds)
     if template_db:
         assignment = Path(source_nb).stem
@@ -127,7 +135,8 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
 
             bar = tqdm(total=len(todo), desc=f"judging {assignment}", unit="submission")
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, (source_nb, path, student, unsafe, cell_seconds, template_db)):
+            futures = {pool.submit(_work, (source_nb, path, student, unsafe, cell_seconds, template_db,
+                                          paths.hide)):
                        (student, path, key, parts, reason) for student, path, key, parts, reason in todo}
             for fut in as_completed(futures):
                 student, path, key, parts, reason = futures[fut]

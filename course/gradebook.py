@@ -24,10 +24,16 @@ def opened(url):
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SQLAlchemyError
 
-    try:
-        gb = Gradebook(url)
-    except (SQLAlchemyError, OSError) as exc:
-        raise CourseError(f"cannot open the gradebook {safe(url)}: {str(exc).splitlines()[0]}") from None
+    for attempt in range(5):
+        try:
+            gb = Gradebook(url)
+            break
+        except (SQLAlchemyError, OSError) as exc:
+            # Two graders creating one new database race on its tables: the loser tries again.
+            if attempt == 4 or "already exists" not in str(exc) and "duplicate" not in str(exc).lower():
+                raise CourseError(f"cannot open the gradebook {safe(url)}: "
+                                  f"{str(exc).splitlines()[0]}") from None
+            time.sleep(0.5 * (attempt + 1))
     try:
         with warnings.catch_warnings():
             # nbgrader 0.9.6 with SQLAlchemy 2.1 warns "not in session" on submissions; scores are right.

@@ -37,7 +37,7 @@ def match_answers(submission, source_nb, known=frozenset()):
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid in ids and gid not in by_id:
             by_id[gid] = source(cell)
-    all_ids = {meta(c).get("grade_id") for c in src_cells}
+    all_ids = {meta(c).get("grade_id") for c in src_cells} - {None}
     free = [c for c in sub_cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in all_ids
             and source(c) not in known]
     notes, missing, taken = [], [], set()
@@ -47,11 +47,13 @@ def match_answers(submission, source_nb, known=frozenset()):
         gid = meta(cell)["grade_id"]
         if gid in by_id:
             continue
-        lines = given_lines(source(cell))
-        hits = [i for i, c in enumerate(free) if lines and lines[0] in source(c) and i not in taken]
-        if len(hits) == 1:
-            taken.add(hits[0])
-            by_id[gid] = source(free[hits[0]])
+        # The most telling given lines first: the def or class the student was asked to complete.
+        lines = sorted(given_lines(source(cell)), key=lambda ln: not ln.startswith(("def ", "class ")))
+        hit = next((h for h in ([i for i, c in enumerate(free) if ln in source(c) and i not in taken]
+                                for ln in lines) if len(h) == 1), None)
+        if hit:
+            taken.add(hit[0])
+            by_id[gid] = source(free[hit[0]])
             notes.append(f"answer cell {gid} found by its content (its grade id was missing or changed)")
             continue
         if len(sub_cells) == len(src_cells):
