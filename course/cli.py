@@ -193,6 +193,8 @@ def main(argv=None):
     if args.command == "release" and not (args.all or args.assignment):
         p.error("release needs an assignment id or --all")
     try:
+        if args.command not in ("init", "build", "notebooks"):
+            CoursePaths(args.course_dir).check()
         sys.exit(args.handler(args))
     except CourseError as exc:
         print(f"course {args.command}: error: {exc}", file=sys.stderr)

@@ -85,10 +85,11 @@ def _say(message):
 
 
 def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=None,
-          cell_seconds=60, progress=True, students=None, in_kernel=False, say=None):
+          cell_seconds=60, progress=True, students=None, in_kernel=False, say=None, timing=None):
     """Judge every submission of ``assignment``, write every verdict into the gradebook (``db``: URL
     or SQLite file; default the course's) and the autograded notebooks; return
-    ``{student: verdict dict}`` (each with ``regraded``: why it was judged again, or None)."""
+    ``{student: verdict dict}`` (each with ``regraded``: why it was judged again, or None).
+    ``timing``, a dict, receives ``database``: the seconds spent writing the gradebook (benchmarks)."""
     say = say or (_say if progress else (lambda m: None))
     paths = CoursePaths(course_dir)
     paths.require(assignment)
@@ -126,9 +127,11 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
         template_db = template_dir / "gradebook.db"
         gbk.sync_assignment(paths, assignment, f"sqlite:///{template_db}")
     t0 = time.perf_counter()
+    timing = {} if timing is None else timing
+    timing["database"] = 0.0
     with gbk.opened(url) as gb:
         for student in list(results):  # cached verdicts too: the gradebook given may be a new one
-            _store(gb, paths, assignment, student, results[student], subs[student])
+            _store(gb, paths, assignment, student, results[student], subs[student], timing)
         bar = None
         if progress and todo:
             from tqdm import tqdm
@@ -147,7 +150,7 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
                 (cdir / f"{student}.json").write_text(json.dumps(
                     {"fingerprint": key, "parts": parts, "verdict": verdict}))
                 results[student] = dict(verdict, regraded=reason)
-                _store(gb, paths, assignment, student, results[student], path)
+                _store(gb, paths, assignment, student, results[student], path, timing)
                 if bar:
                     bar.update()
         if bar:
@@ -159,9 +162,11 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
     return dict(sorted(results.items()))
 
 
-def _store(gb, paths, assignment, student, verdict, path):
+def _store(gb, paths, assignment, student, verdict, path, timing):
     when = submitted_time(path)
+    t0 = time.perf_counter()
     gbk.record(gb, assignment, student, verdict, when)
+    timing["database"] += time.perf_counter() - t0
     autograded.write(paths, assignment, student, verdict, path, when)
 
 

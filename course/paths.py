@@ -94,6 +94,13 @@ class CoursePaths:
         return sorted(p.parent.name for p in self.solutions.glob("*/*.ipynb")
                       if p.stem == p.parent.name)
 
+    def check(self):
+        """A CourseError unless this is a course folder (it has ``solutions/``)."""
+        if not self.solutions.is_dir():
+            raise CourseError(f"{self.root} is not a course folder (no solutions/); make one with "
+                              "`course init DIR` or pass --course-dir")
+        return self
+
     def require(self, assignment):
         """``assignment`` if the course has it, else a CourseError naming the ones it has."""
         if assignment not in self.assignments():
