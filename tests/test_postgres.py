@@ -8,10 +8,6 @@ and the hand grade present. Without PostgreSQL the test skips saying why; with C
 """
 
 import csv
-import glob
-import os
-import pwd
-import shutil
 import subprocess
 import sys
 
@@ -21,52 +17,25 @@ from coursefolders import fresh_folder
 from conftest import IN_CI
 from course import nbgrader_run as nbr
 from course import notebooks as nbk
-from course import sandbox
+from course import pgcluster, sandbox
 from course.paths import CoursePaths
 
 A = "03_metropolis"
 CLASS = [f"s{i:02d}" for i in range(6)]  # even: the reference answers, odd: blank
-BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-
-
-def as_user(argv, user):
-    """``argv`` run as ``user`` when we are root (PostgreSQL refuses to run as root)."""
-    return ["runuser", "-u", user, "--", *argv] if os.geteuid() == 0 else argv
 
 
 @pytest.fixture(scope="module")
 def postgres():
-    if not BINS:
+    if not pgcluster.available():
         if IN_CI:
             pytest.fail("CI=true but PostgreSQL is missing (.ci/run installs Debian's postgresql)")
-        pytest.skip("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); "
-                    "apt-get install postgresql. With CI=true this test fails instead")
-    bindir = os.path.dirname(BINS[-1])
-    user = "nobody" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
-    with fresh_folder("pg-") as tmp:
-        data, sock = tmp / "data", tmp / "socket"
-        sock.mkdir()
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(user)
-            for p in (tmp, sock):
-                os.chown(p, pw.pw_uid, pw.pw_gid)
-        env = {**os.environ, "LC_ALL": "C.UTF-8"}
-        initdb = [f"{bindir}/initdb", "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8"]
-        subprocess.run(as_user(initdb, user), check=True, capture_output=True, env=env, timeout=300)
-        opts = f"-k {sock} -c listen_addresses='' -c max_connections=50"
-        subprocess.run(as_user([f"{bindir}/pg_ctl", "-D", str(data), "-o", opts, "-l", str(tmp / "log"),
-                                "-w", "-t", "120", "start"], user), check=True, capture_output=True,
-                       env=env, timeout=200)
-        try:
-            import psycopg
-
-            with psycopg.connect(host=str(sock), user=user, dbname="postgres", autocommit=True) as con:
-                con.execute("CREATE DATABASE gradebook")
-            yield f"postgresql://{user}@/gradebook?host={sock}"
-        finally:
-            subprocess.run(as_user([f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
-                                   user), capture_output=True, env=env, timeout=120)
-            shutil.rmtree(tmp, ignore_errors=True)
+        pytest.skip(f"PostgreSQL server binaries not found ({pgcluster.INITDB}); apt-get install "
+                    "postgresql. With CI=true this test fails instead")
+    cluster = pgcluster.Cluster()
+    try:
+        yield cluster.database("gradebook")
+    finally:
+        cluster.stop()
 
 
 def course(*args, timeout=1200):
