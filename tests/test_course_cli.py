@@ -1,6 +1,7 @@
 """`course` on an instructor's own folder: `init`, `--course-dir` anywhere on the line, and every
 configuration mistake answered in one line (exit 2), never a traceback. Seconds, no grading."""
 
+import os
 import subprocess
 import sys
 
@@ -62,3 +63,19 @@ def test_postgres_urls_use_the_pinned_driver(folder):
     assert db_url(folder, "postgresql://u@/gb?host=/run/pg").startswith("postgresql+psycopg://")
     with pytest.raises(CourseError, match="driver is not installed"):
         db_url(folder, "mysql://u@localhost/gb")
+
+
+def test_collect_reads_a_latin1_file_name_on_a_strict_ascii_terminal(folder):
+    """A file name in latin-1 bytes (an old zip tool) keeps its name; printing it cannot crash."""
+    a = "03_metropolis"
+    with fresh_folder() as tmp:
+        export = tmp / "export"
+        export.mkdir()
+        name = os.fsdecode(f"niña_7_9_{a}.ipynb".encode("latin-1"))
+        (export / name).write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+        proc = subprocess.run([sys.executable, "-m", "course", "collect", a, str(export), "--course-dir",
+                               str(folder.root)], capture_output=True, text=True, timeout=300,
+                              env={**nbr._env(), "PYTHONIOENCODING": "ascii:strict"})
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert folder.submission("nina-7", a).exists() and "1 placed" in proc.stdout
+        assert "niña" in (folder.root / "roster.csv").read_text(encoding="utf-8")
