@@ -103,7 +103,7 @@ def export(course_dir, assignments=None, out_dir=None, db=None):
       full points, whether set by hand, status;
     - ``canvas.csv``: Canvas's gradebook import (Student, ID, SIS User ID, SIS Login ID, Section, one
       column per assignment, a *Points Possible* row);
-    - ``moodle.csv``: Moodle's grade import (identity columns, one column per assignment);
+    - ``moodle.csv``: Moodle's grade import (User ID, e-mail, name, one column per assignment);
     - ``summary.html`` and ``scores.png``: totals and the checks failed most often."""
     paths = CoursePaths(course_dir)
     assignments = [paths.require(a) for a in assignments] if assignments else paths.assignments()
@@ -146,14 +146,16 @@ def write_canvas(path, assignments, full, grades, roster):
 
 
 def write_moodle(path, assignments, grades, roster):
-    """Moodle's grade import CSV: one row per student identified by the *ID number* column (map it to
-    the user field "ID number" on import), names for the eye, one column per assignment."""
+    """Moodle's grade import CSV (Grades > Import > CSV file): one row per student, one column per
+    assignment. On import map *User ID* to the user field "userid" (the number in Moodle's download
+    names), or *Email address* to "useremail" when the roster has e-mails; the other columns are for
+    the eye."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["ID number", "Full name", "Email address", *assignments])
+        w.writerow(["User ID", "Email address", "Full name", "Student", *assignments])
         for student, per in grades.items():
             r = roster.get(student, {})
-            w.writerow([student, r.get("name") or student, r.get("email", ""),
+            w.writerow([r.get("lms_id", ""), r.get("email", ""), r.get("name") or student, student,
                         *(f"{total(per[a]):g}" if a in per else "" for a in assignments)])
 
 

@@ -79,3 +79,22 @@ def test_collect_reads_a_latin1_file_name_on_a_strict_ascii_terminal(folder):
         assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
         assert folder.submission("nina-7", a).exists() and "1 placed" in proc.stdout
         assert "niña" in (folder.root / "roster.csv").read_text(encoding="utf-8")
+
+
+def test_moodle_csv_has_one_row_per_student_keyed_by_the_moodle_user_id(folder):
+    """Moodle's CSV grade import maps one column to a user field (userid here) and takes one column
+    per grade item; every student once, in the roster's script."""
+    import csv
+
+    from course.report import write_moodle
+
+    rec = {"cells": {"t1": {"score": 3.0}, "w1": {"score": 1.0}}}
+    roster = {"olga-petrova-1019": {"lms_id": "1019", "name": "Olga Petrova", "email": ""},
+              "id-1020": {"lms_id": "1020", "name": "张伟", "email": "wei@example.org"}}
+    with fresh_folder() as tmp:
+        write_moodle(tmp / "moodle.csv", ["hw1", "hw2"],
+                     {"id-1020": {"hw1": rec}, "olga-petrova-1019": {"hw1": rec, "hw2": rec}}, roster)
+        rows = list(csv.reader((tmp / "moodle.csv").open(encoding="utf-8")))
+    assert rows == [["User ID", "Email address", "Full name", "Student", "hw1", "hw2"],
+                    ["1020", "wei@example.org", "张伟", "id-1020", "4", ""],
+                    ["1019", "", "Olga Petrova", "olga-petrova-1019", "4", "4"]]
