@@ -1,6 +1,11 @@
 """Grading throughput: a synthetic class graded serially and in parallel, sandbox and judge included.
 
     python benchmarks/grading.py [--assignment 03_metropolis] [--class-size 50] [--repeats 3]
+    python benchmarks/grading.py --gradebooks [--class-size 300]
+
+``--gradebooks``: the class graded into SQLite and into PostgreSQL (a throwaway cluster, as in
+tests/test_postgres.py), by one grader and by two graders splitting the class at the same time;
+per-submission cost and the database's share of the time (its writes, over the wall time).
 
 The class is made from the reference solution (60%), the bug corpus (30%) and blank notebooks
 (10%). Each configuration regrades the whole class (``force``) in a fresh course folder; the table
@@ -17,9 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course import grade, sandbox  # noqa: E402
+from course import grade, gradebook, sandbox  # noqa: E402
 from course import nbgrader_run as nbr  # noqa: E402
 from course import notebooks as nbk  # noqa: E402
+from course.paths import CoursePaths, db_url  # noqa: E402
 
 
 def make_class(assignment, size, folder):
@@ -40,7 +46,8 @@ def make_class(assignment, size, folder):
 def run(assignment, size, workers, unsafe):
     with tempfile.TemporaryDirectory() as tmp:
         course = make_class(assignment, size, tmp)
-        grade.ensure_assignment(course, assignment, grade.db_url(course))
+        paths = CoursePaths(course)
+        gradebook.sync_assignment(paths, assignment, db_url(paths))
         t0 = time.perf_counter()
         results = grade.grade(assignment, course, workers=workers, force=True, unsafe=unsafe,
                               progress=False)
@@ -49,14 +56,62 @@ def run(assignment, size, workers, unsafe):
     return seconds
 
 
+def grade_into(courses, assignment, url, workers, unsafe):
+    """Grade each course folder (at the same time when several) into ``url``; return
+    ``(wall seconds, database seconds summed over graders)``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(course):
+        timing = {}
+        grade.grade(assignment, course, workers=workers, force=True, unsafe=unsafe, db=url,
+                    progress=False, timing=timing)
+        return timing
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(len(courses)) as pool:
+        timings = list(pool.map(one, courses))
+    return time.perf_counter() - t0, sum(t["database"] for t in timings)
+
+
+def gradebooks(assignment, size, unsafe):
+    from course.pgcluster import Cluster, available
+
+    cores = os.cpu_count()
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        whole = make_class(assignment, size, Path(tmp) / "whole")
+        halves = [make_class(assignment, size // 2, Path(tmp) / f"half{i}") for i in (1, 2)]
+        for i, half in enumerate(halves):  # distinct students in the two halves
+            for sub in sorted((half / "submitted").iterdir()):
+                sub.rename(sub.with_name(f"{sub.name}-g{i + 1}"))
+        setups = [("SQLite, one grader", [whole], f"sqlite:///{Path(tmp) / 'one.db'}", cores)]
+        pg = Cluster() if available() else None
+        try:
+            if pg:
+                setups += [("PostgreSQL, one grader", [whole], pg.database("one"), cores),
+                           ("PostgreSQL, two graders", halves, pg.database("two"), max(cores // 2, 1))]
+            print(f"{assignment}: class of {size}, sandbox {'OFF' if unsafe else 'on'}, {cores} cores"
+                  + ("" if pg else "; no PostgreSQL here (apt-get install postgresql)"))
+            for label, courses, url, workers in setups:
+                wall, db = grade_into(courses, assignment, url, workers, unsafe)
+                print(f"  {label:26s} {wall:7.1f} s  {wall / size:5.2f} s/submission  database "
+                      f"{db:5.1f} s = {100 * db / wall:4.1f} % of the wall time  "
+                      f"(300 projected: {300 * wall / size / 60:.1f} min; goals < 8 min, < 10 %)")
+        finally:
+            if pg:
+                pg.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--assignment", default="03_metropolis")
     ap.add_argument("--class-size", type=int, default=50)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--unsafe", action="store_true", help="no sandbox (for machines without bwrap)")
+    ap.add_argument("--gradebooks", action="store_true", help="SQLite against PostgreSQL, one or two graders")
     args = ap.parse_args()
     unsafe = args.unsafe or not sandbox.available()
+    if args.gradebooks:
+        return gradebooks(args.assignment, args.class_size, unsafe)
     cores = os.cpu_count()
     configs = [("serial", 1), (f"parallel ({cores} workers)", cores)]
     print(f"{args.assignment}: class of {args.class_size}, sandbox {'OFF' if unsafe else 'on'}, "

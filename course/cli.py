@@ -1,261 +1,76 @@
 """The `course` command: one command per step for maintainers, students and instructors.
 
+    course init DIR              make a course folder of your own (config, solutions/, a README)
+    course release ID|--all      regenerate exercises/ID from solutions/ID with nbgrader and check it
+    course collect ID FOLDER     take an LMS export (Canvas, Moodle, folders) into submitted/
+    course grade ID              judge every collected submission (sandboxed, in parallel) into the gradebook
+    course formgrade             nbgrader's formgrader on this course, for written answers and comments
+    course feedback ID           per-student HTML feedback in feedback/<student>/ID/, from the gradebook
+    course export [ID...]        grades.csv, canvas.csv, moodle.csv and a summary report in reports/
     course build                 execute the lectures into build/ (HTML), release the exercises into
                                  a scratch course folder, grade the reference solutions, summarise
     course notebooks             re-execute the committed lectures in place (fresh kernels)
     course slides                every lecture as an offline reveal.js deck in build/slides/
-    course release ID|--all      regenerate exercises/ID from solutions/ID with nbgrader and check it
-    course collect ID FOLDER     take an LMS export into submitted/<student>/ID/ID.ipynb
-    course grade ID              judge every collected submission (sandboxed, in parallel)
-    course feedback ID           per-student HTML feedback in feedback/<student>/ID/
-    course export                grades.csv and a summary report (PNG + HTML) in reports/
-Every command takes --course-dir DIR (default: this repository).
+Every course command takes --course-dir DIR, before or after the command (default: this repository,
+itself a course folder). Assignments are the folder's solutions/<id>/<id>.ipynb.
 """
 
 import argparse
-import html
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import nbgrader_run as nbr
-from . import sandbox, site
-from .notebooks import (
-    ASSIGNMENTS,
-    ROOT,
-    answer_sources,
-    is_answer,
-    load,
-    make_submission,
-    submission_answers,
-)
+from .paths import REPO, CourseError, CoursePaths
 
-BUILD = ROOT / "build"
+LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def lectures():
-    return sorted((ROOT / "lectures").glob("[0-9][0-9]_*.ipynb"))
+def release(assignment, paths=None):
+    """Regenerate ``exercises/<id>`` of the course folder from ``solutions/<id>``; return the solution
+    or hidden-test markers found in the student version (a leak), if any."""
+    paths = paths or CoursePaths(REPO)
+    paths.require(assignment)
+    dest = paths.writable(paths.release / assignment)
+    with tempfile.TemporaryDirectory(prefix="release-") as tmp:
+        course = nbr.scratch_course(Path(tmp) / "course", [assignment], paths.root)
+        nbr.generate(assignment, course, Path(tmp) / "gradebook.db")
+        for f in (course / "exercises" / assignment).iterdir():
+            if f.is_file():
+                shutil.copy(f, dest / f.name)
+    text = paths.released(assignment).read_text()
+    return [m for m in LEAK_MARKERS if m in text]
 
 
-def assignments():
-    return [a for a in ASSIGNMENTS if (ROOT / "solutions" / a / f"{a}.ipynb").exists()]
+def cmd_init(args):
+    from .folder import init_course
 
-
-def _jupyter(*args, timeout=900):
-    env = nbr._env()
-    env.pop("MPLBACKEND", None)  # lectures need the inline backend, or their figures are lost
-    return subprocess.run([str(nbr.BIN / "jupyter"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def execute_lecture(path, html_dir=None, execute=True):
-    """Execute one lecture from a fresh kernel: into HTML (``html_dir``) or in place.
-
-    With ``execute=False`` the HTML shows the committed outputs (fast; for the site alone)."""
-    common = ["--execute", "--ExecutePreprocessor.timeout=600",
-              "--ExecutePreprocessor.kernel_name=python3"] if execute else []
-    if html_dir is None:
-        proc = _jupyter("nbconvert", "--to", "notebook", "--inplace", *common, str(path))
-        if proc.returncode == 0:
-            strip_timing(path)
-    else:
-        # Local MathJax with TeX fonts, no widget views (course/site.py): renders offline.
-        proc = site.lecture_html(path, html_dir, execute, _jupyter)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{path.name} failed:\n{proc.stderr[-3000:]}")
-
-
-def strip_timing(path):
-    """Drop per-cell execution timestamps so that re-running changes only what really changed."""
-    nb = load(path)
-    for cell in nb["cells"]:
-        cell.get("metadata", {}).pop("execution", None)
-    Path(path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-
-
-def _title(path):
-    for cell in load(path)["cells"]:
-        if cell["cell_type"] == "markdown":
-            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            for line in src.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return path.stem
-
-
-def write_index(paths, html_dir):
-    items = "\n".join(
-        f'<li><a href="lectures/{p.stem}.html">{html.escape(_title(p))}</a></li>' for p in paths)
-    (BUILD / "index.html").write_text(
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<title>Bayesian inference by sampling</title></head><body>"
-        "<h1>Bayesian inference by sampling</h1><p>The lectures, in order:</p>"
-        f"<ol>{items}</ol><p>Exercises: <code>exercises/&lt;id&gt;/&lt;id&gt;.ipynb</code> "
-        "(open them in JupyterLab with <code>make lab</code>).</p></body></html>\n")
-
-
-def timed(label, summary, fn, *args):
-    t0 = time.perf_counter()
-    try:
-        result = fn(*args)
-        summary.append((label, time.perf_counter() - t0, "ok"))
-        return result
-    except Exception as exc:  # keep building; report at the end
-        summary.append((label, time.perf_counter() - t0, f"FAILED: {exc}"))
-        return None
-
-
-def copy_mathjax():
-    site.copy_site_assets(BUILD)  # MathJax 2.7.9 with TeX fonts, require.js: pinned npm packages
-
-
-def build_lectures(execute=True):
-    html_dir = BUILD / "lectures"
-    html_dir.mkdir(parents=True, exist_ok=True)
-    copy_mathjax()
-    paths = lectures()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda p: execute_lecture(p, html_dir, execute), paths))
-    write_index(paths, html_dir)
-    return f"{len(paths)} lectures -> build/index.html"
-
-
-def demo_submissions(assignment, release):
-    """The demo class: perfect, partial (last answer left blank), buggy (first corpus bug) and
-    tampering (reads the instructor's solutions), made from files shipped in tests/."""
-    answers = answer_sources(assignment)
-    demo = {"demo-perfect": make_submission(assignment, answers, release)}
-    partial = dict(answers)
-    partial.pop(list(answers)[-1])
-    demo["demo-partial"] = make_submission(assignment, partial, release)
-    bugs = sorted((ROOT / "tests" / "corpus" / assignment).glob("bug_*.py"))
-    if bugs:
-        demo["demo-buggy"] = make_submission(
-            assignment, submission_answers(assignment, bugs[0].read_text()), release)
-    attack = (ROOT / "tests" / "tamper" / "read_solutions.py").read_text()
-    blank = load(release)
-    first = next(c for c in blank["cells"] if is_answer(c))
-    first["source"] = attack + "\n" + "".join(first["source"])
-    demo["demo-tampering"] = blank
-    return demo
-
-
-def build_exercises_and_grade():
-    from . import grade as grading
-
-    ids = assignments()
-    course = BUILD / "course"
-    if course.exists():
-        shutil.rmtree(course)
-    nbr.scratch_course(course, ids)
-    db = course / "gradebook.db"
-    rows, tables = [], []
-    for a in ids:
-        release = nbr.generate(a, course, db)
-        nbr.submit(course, a, "reference", make_submission(a, answer_sources(a), release))
-        nbr.submit(course, a, "blank", load(release))
-        nbr.autograde(a, course, db)
-        for student, cells in sorted(nbr.scores(a, db).items()):
-            got, top = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
-            rows.append((a, student, got, top))
-        for student, nb in demo_submissions(a, release).items():
-            nbr.submit(course, a, student, nb)
-        demo = grading.grade(a, course, progress=False, unsafe=not sandbox.available(),
-                             students={s for s in grading.submissions(course, a) if s.startswith("demo-")})
-        tables.append(grading.table(a, demo))
-    print("\nnbgrader autograde, in-kernel (reference solution and untouched student version):")
-    for a, student, got, top in rows:
-        print(f"  {a:22s} {student:10s} {got:5.1f} / {top:.1f}")
-    print("\nThe instructor workflow (`course grade`) on the demo class:")
-    if not sandbox.available():
-        print("  (no bubblewrap here: the demo was graded WITHOUT a sandbox)")
-    for t in tables:
-        print("  " + t.replace("\n", "\n  "))
-    return f"{len(ids)} assignments released into build/course and graded"
-
-
-def cmd_build(args):
-    summary = []
-    if args.site_only:
-        timed("lectures -> HTML (committed outputs)", summary, build_lectures, False)
-    else:
-        timed("lectures -> HTML", summary, build_lectures)
-    if assignments() and not args.site_only:
-        timed("release + grade reference solutions", summary, build_exercises_and_grade)
-    missing = [a for a in ASSIGNMENTS if a not in assignments()]
-    print("\nSummary")
-    for label, seconds, status in summary:
-        print(f"  {label:40s} {seconds:7.1f} s  {status}")
-    if missing:
-        print(f"  not yet in the course: assignments {', '.join(missing)}")
-    return 0 if all(s == "ok" for _, _, s in summary) else 1
-
-
-def cmd_slides(args):
-    paths = [p for p in lectures() if not args.only or p.stem in args.only]
-    t0 = time.perf_counter()
-    outs = site.build_slides(paths, BUILD)
-    for out in outs:
-        print(f"build/slides/{out.name}")
-    print(f"{len(outs)} decks in {time.perf_counter() - t0:.1f} s (open build/slides/index.html)")
+    paths = init_course(args.dir, empty=args.empty)
+    print(f"course folder {paths.root}: {len(paths.assignments())} assignment(s) in solutions/ "
+          f"({', '.join(paths.assignments()) or 'none yet'}); see {paths.root / 'README.md'}")
     return 0
-
-
-def cmd_notebooks(args):
-    paths = [p for p in lectures() if not args.only or p.stem in args.only]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for p, seconds in zip(paths, pool.map(_timed_execute, paths), strict=True):
-            print(f"{p.name}: executed in {seconds:.1f} s")
-    return 0
-
-
-def _timed_execute(path):
-    t0 = time.perf_counter()
-    execute_lecture(path)
-    return time.perf_counter() - t0
-
-
-def release(assignment):
-    """Regenerate ``exercises/<id>`` from ``solutions/<id>``; return a list of problems found."""
-    with tempfile.TemporaryDirectory() as tmp:
-        course = nbr.scratch_course(Path(tmp) / "course", [assignment])
-        out = nbr.generate(assignment, course, Path(tmp) / "gradebook.db")
-        dest = ROOT / "exercises" / assignment
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, dest / out.name)
-    text = (dest / f"{assignment}.ipynb").read_text()
-    return [m for m in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-            if m in text]
 
 
 def cmd_release(args):
-    ids = assignments() if args.all else [args.assignment]
+    paths = CoursePaths(args.course_dir)
+    ids = paths.assignments() if args.all else [paths.require(args.assignment)]
     status = 0
     for a in ids:
-        problems = release(a)
-        print(f"{a}: exercises/{a}/{a}.ipynb regenerated" + (f"; LEAK: {problems}" if problems else ""))
+        problems = release(a, paths)
+        where = paths.released(a)
+        print(f"{a}: {where} regenerated" + (f"; LEAK: {problems}" if problems else ""))
         status |= bool(problems)
     return status
 
 
 def cmd_collect(args):
-    from .collect import collect
+    from .collect import collect, report
 
-    placed, unchanged, problems = collect(args.assignment, args.folder, args.course_dir, args.replace)
-    for line in placed:
-        print(f"placed  {line}")
-    if unchanged:
-        more = "..." if len(unchanged) > 10 else ""
-        print(f"unchanged: {len(unchanged)} ({', '.join(unchanged[:10])}{more})")
-    for line in problems:
-        print(f"NOT PLACED  {line}")
-    print(f"{len(placed)} placed, {len(unchanged)} unchanged, {len(problems)} not placed")
-    return 1 if problems else 0
+    paths = CoursePaths(args.course_dir)
+    result = collect(args.assignment, args.folder, paths, args.replace, roster=args.roster)
+    print(report(result))
+    return 1 if result.problems else 0
 
 
 def cmd_grade(args):
@@ -269,68 +84,127 @@ def cmd_grade(args):
                           unsafe=args.unsafe, db=args.db, cell_seconds=args.cell_timeout,
                           in_kernel=args.in_kernel)
     print(grade.table(args.assignment, results))
+    print(grade.regrade_line(results))
     flagged = [s for s, v in results.items() if v["status"] != "graded"]
     if flagged:
-        print(f"\n{len(flagged)} submission(s) need a human look: {', '.join(flagged)}")
+        print(f"\n{len(flagged)} submission(s) need a human look (marked for review in formgrader): "
+              f"{', '.join(flagged)}")
     return 0
 
 
 def cmd_feedback(args):
     from .report import feedback
 
-    paths = feedback(args.course_dir, args.assignment)
-    print(f"{len(paths)} feedback pages in {Path(args.course_dir) / 'feedback'}")
+    paths = CoursePaths(args.course_dir)
+    pages = feedback(paths.root, args.assignment, db=args.db)
+    print(f"{len(pages)} feedback pages in {paths.feedback}")
     return 0
 
 
 def cmd_export(args):
     from .report import export
 
-    out = export(args.course_dir, args.assignments or ASSIGNMENTS, args.out)
-    print(f"wrote {out / 'grades.csv'}, {out / 'summary.html'}, {out / 'scores.png'}")
+    out = export(args.course_dir, args.assignments, args.out, db=args.db)
+    print(f"wrote {', '.join(str(out / n) for n in ('grades.csv', 'canvas.csv', 'moodle.csv'))}, "
+          f"{out / 'summary.html'}, {out / 'scores.png'}")
     return 0
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="course", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--course-dir", default=str(ROOT),
-                        help="course folder (nbgrader layout); default: the repository")
-    sub = parser.add_subparsers(dest="command", required=True)
-    col = sub.add_parser("collect", help="take an LMS export into submitted/")
+def cmd_formgrade(args):
+    from .formgrade import serve
+
+    return serve(CoursePaths(args.course_dir), port=args.port)
+
+
+def cmd_build(args):
+    from .build import cmd_build as build
+
+    return build(args)
+
+
+def cmd_notebooks(args):
+    from .build import cmd_notebooks as notebooks
+
+    return notebooks(args)
+
+
+def cmd_slides(args):
+    from .build import cmd_slides as slides
+
+    return slides(args)
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="course", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--course-dir", default=str(REPO),
+                   help="course folder (nbgrader layout); default: this repository")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name, handler, help):
+        s = sub.add_parser(name, help=help)
+        # Also after the command: `course grade ID --course-dir DIR`.
+        s.add_argument("--course-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        s.set_defaults(handler=handler)
+        return s
+
+    ini = add("init", cmd_init, "make a course folder of your own")
+    ini.add_argument("dir")
+    ini.add_argument("--empty", action="store_true",
+                     help="solutions/ empty (default: the course's assignments)")
+    rel = add("release", cmd_release, "regenerate exercises/ID from solutions/ID")
+    rel.add_argument("assignment", nargs="?")
+    rel.add_argument("--all", action="store_true")
+    col = add("collect", cmd_collect, "take an LMS export into submitted/")
     col.add_argument("assignment")
-    col.add_argument("folder")
+    col.add_argument("folder", help="a folder or a .zip (Canvas bulk download, Moodle download)")
     col.add_argument("--replace", action="store_true", help="take a changed resubmission")
-    gr = sub.add_parser("grade", help="judge every collected submission")
+    col.add_argument("--roster", default=None,
+                     help="CSV with columns lms_id, student, name, section: maps LMS ids to your ids")
+    gr = add("grade", cmd_grade, "judge every collected submission into the gradebook")
     gr.add_argument("assignment")
     gr.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
     gr.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     gr.add_argument("--unsafe", action="store_true", help="grade without a sandbox (trusted code)")
-    gr.add_argument("--db", default=None, help="gradebook URL or SQLite file (default: gradebook.db)")
     gr.add_argument("--cell-timeout", type=int, default=60, help="seconds per test cell")
     gr.add_argument("--in-kernel", action="store_true",
                     help="also autograde with nbgrader in the student's kernel (sandboxed) and flag "
                          "submissions where it disagrees with the judge")
-    fb = sub.add_parser("feedback", help="per-student HTML feedback")
+    fg = add("formgrade", cmd_formgrade, "nbgrader's formgrader on this course (written answers)")
+    fg.add_argument("--port", type=int, default=8890)
+    fb = add("feedback", cmd_feedback, "per-student HTML feedback, from the gradebook")
     fb.add_argument("assignment")
-    ex = sub.add_parser("export", help="grades.csv and a summary report")
+    ex = add("export", cmd_export, "grades.csv, canvas.csv, moodle.csv and a summary report")
     ex.add_argument("assignments", nargs="*")
     ex.add_argument("--out", default=None, help="folder for the files (default: reports/)")
-    bd = sub.add_parser("build", help="execute lectures, release exercises, grade references")
+    for s in (gr, fb, ex):
+        s.add_argument("--db", default=None,
+                       help="gradebook: SQLAlchemy URL (sqlite:///FILE, postgresql://user@host/db) or "
+                            "an SQLite file (default: gradebook.db in the course folder)")
+    bd = add("build", cmd_build, "execute lectures, release exercises, grade references")
     bd.add_argument("--site-only", action="store_true",
                     help="only the HTML site, from the committed lecture outputs (no execution)")
-    sl = sub.add_parser("slides", help="every lecture as an offline reveal.js deck in build/slides")
-    sl.add_argument("only", nargs="*", help="lecture names (stems); default all")
-    nb = sub.add_parser("notebooks", help="re-execute the committed lectures in place")
+    nb = add("notebooks", cmd_notebooks, "re-execute the committed lectures in place")
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
-    rel = sub.add_parser("release", help="regenerate exercises/ID from solutions/ID")
-    rel.add_argument("assignment", nargs="?", choices=ASSIGNMENTS)
-    rel.add_argument("--all", action="store_true")
-    args = parser.parse_args(argv)
+    sl = add("slides", cmd_slides, "every lecture as an offline reveal.js deck in build/slides")
+    sl.add_argument("only", nargs="*", help="lecture names (stems); default all")
+    return p
+
+
+def main(argv=None):
+    # Names in any script reach the terminal; a strict (e.g. ASCII) stdout must not crash a command
+    # half-way through.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    p = parser()
+    args = p.parse_args(argv)
     if args.command == "release" and not (args.all or args.assignment):
-        parser.error("release needs an assignment id or --all")
-    handler = {"build": cmd_build, "notebooks": cmd_notebooks, "slides": cmd_slides,
-               "release": cmd_release,
-               "collect": cmd_collect, "grade": cmd_grade, "feedback": cmd_feedback,
-               "export": cmd_export}[args.command]
-    sys.exit(handler(args))
+        p.error("release needs an assignment id or --all")
+    try:
+        if args.command not in ("init", "build", "notebooks", "slides"):
+            CoursePaths(args.course_dir).check()
+        sys.exit(args.handler(args))
+    except CourseError as exc:
+        print(f"course {args.command}: error: {exc}", file=sys.stderr)
+        sys.exit(2)

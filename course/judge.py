@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox
+from .matching import match_answers
 from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, setup_sources, source
 
-VERSION = "judge-2"  # bump when a verdict could change: cached verdicts are then redone
 # Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
 SUSPICIOUS = {
     r"\bget_ipython\b|\bast_transformers\b|\binput_transformers": "reaches into IPython",
@@ -63,6 +63,7 @@ class Verdict:
     cells: dict = field(default_factory=dict)  # grade_id -> {score, max, passed, message}
     status: str = "graded"
     flags: list = field(default_factory=list)  # reasons for a human look
+    notes: list = field(default_factory=list)  # how the answers were found, when not by grade id
 
     @property
     def score(self):
@@ -221,20 +222,39 @@ def compare(verdict, kernel):
         verdict.flags.append(f"the kernel scored less than the judge in {', '.join(lower)}")
 
 
+def unreadable(submission_path):
+    """``(notebook, '')`` or ``(None, why it cannot be graded)``."""
+    try:
+        submission = json.loads(Path(submission_path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"the file is not valid notebook JSON ({type(exc).__name__}: {exc})"[:300]
+    cells = submission.get("cells", submission.get("worksheets")) if isinstance(submission, dict) else None
+    if not isinstance(cells, list):
+        return None, "the file is JSON but not a notebook (no cells)"
+    if int(submission.get("nbformat", 0) or 0) < 4:
+        return None, (f"the notebook is in format nbformat {submission.get('nbformat')}; it needs 4 "
+                      "(open and save it in a current Jupyter)")
+    return submission, ""
+
+
+def not_gradable(student, tests, reason):
+    """Status *not gradable*: every test 0 with the reason, flagged for a person (never *graded*)."""
+    v = Verdict(student, status="not gradable", flags=[reason])
+    v.cells = {t.grade_id: {"score": 0.0, "max": t.points, "passed": False, "description": t.description,
+                            "message": f"not gradable: {reason}"} for t in tests}
+    return v
+
+
 def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
     tests, answer_ids, known, setup = load_tests(source_nb)
-    try:
-        submission = json.loads(Path(submission_path).read_text())
-        if not isinstance(submission, dict):
-            raise ValueError("not a notebook")
-    except (ValueError, UnicodeDecodeError) as exc:
-        v = Verdict(student, status="crashed", flags=[f"unreadable notebook: {exc}"[:200]])
-        v.cells = {t.grade_id: {"score": 0.0, "max": t.points, "passed": False,
-                                "message": "the notebook could not be read", "description": t.description}
-                   for t in tests}
-        return v
-    answers = answers_of(submission, answer_ids)
-    verdict = Verdict(student, flags=scan(submission, answers, known))
+    submission, why = unreadable(submission_path)
+    if submission is None:
+        return not_gradable(student, tests, why)
+    answers, notes, missing = match_answers(submission, load(source_nb), known)
+    if missing:
+        return not_gradable(student, tests, f"answer cell(s) {', '.join(missing)} not found: no cell has "
+                            "their grade id, and no unique cell matches them by content or position")
+    verdict = Verdict(student, flags=scan(submission, answers, known), notes=notes)
     with tempfile.TemporaryDirectory(prefix="judge-") as scratch:
         results = run_probes(tests, answers, scratch, unsafe, cell_seconds, setup=setup)
     statuses = set()
@@ -267,11 +287,38 @@ def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
         verdict.status = "crashed"
     if verdict.flags:
         verdict.status = "tampering suspected"
+    elif notes and verdict.status == "graded":
+        verdict.status = "graded, cells matched"  # a person should confirm the match
     return verdict
 
 
-def fingerprint(source_nb, submission_path):
-    h = hashlib.sha256(VERSION.encode())
-    h.update(Path(source_nb).read_bytes())
-    h.update(Path(submission_path).read_bytes())
+# The code a verdict depends on besides the submission and the tests: the judge, its runner, the
+# notebook readers, the sandbox and the scan (course/scan.py, when present).
+GRADER_CODE = ("judge.py", "judge_runner.py", "matching.py", "notebooks.py", "sandbox.py", "scan.py")
+
+
+def grader_digest():
+    h = hashlib.sha256()
+    for name in GRADER_CODE:
+        path = Path(__file__).with_name(name)
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()
+
+
+def fingerprint_parts(source_nb, submission_path):
+    """Digests of what a verdict depends on: ``submission`` (its bytes), ``tests`` (the test cells,
+    answer ids and setup cells read from the source notebook, so that editing its prose regrades
+    nothing) and ``grader`` (the code of the judge and the sandbox)."""
+    tests, answer_ids, _, setup = load_tests(source_nb)
+    spec = json.dumps([[vars(t) for t in tests], answer_ids, list(setup)], sort_keys=True, default=str)
+    return {"submission": hashlib.sha256(Path(submission_path).read_bytes()).hexdigest(),
+            "tests": hashlib.sha256(spec.encode()).hexdigest(), "grader": grader_digest()}
+
+
+def combine(parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(source_nb, submission_path):
+    """One key for a cached verdict: it is reused only when none of ``fingerprint_parts`` changed."""
+    return combine(fingerprint_parts(source_nb, submission_path))

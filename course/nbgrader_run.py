@@ -34,16 +34,18 @@ def nbgrader(*args, course_dir, db, timeout=1800):
                           timeout=timeout)
 
 
-def scratch_course(folder, assignments):
-    """A course folder holding the config and ``solutions/<id>`` of each assignment."""
-    folder = Path(folder)
+def scratch_course(folder, assignments, source_root=ROOT):
+    """A course folder holding the config and ``solutions/<id>`` of each assignment, copied from the
+    course folder ``source_root`` (default: this repository; its config if it has none)."""
+    folder, source_root = Path(folder), Path(source_root)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    config = source_root / "nbgrader_config.py"
+    shutil.copy(config if config.exists() else ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
     for a in assignments:
         dest = folder / "solutions" / a
         if dest.exists():
             shutil.rmtree(dest)
-        shutil.copytree(ROOT / "solutions" / a, dest)
+        shutil.copytree(source_root / "solutions" / a, dest)
     return folder
 
 

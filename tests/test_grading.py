@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from coursefolders import fresh_folder
 
 from conftest import IN_CI
 from course import nbgrader_run as nbr
 from course import notebooks as nbk
 from course import sandbox
 from course.collect import collect
+from course.folder import init_course
 
 ROOT = nbk.ROOT
 PREFERRED = ["02_bayes_regression", "01_bootstrap", "04_bnn_mcmc", "03_metropolis", "05_hmc"]
@@ -142,29 +144,32 @@ def test_regrade_only_what_changed_then_feedback_and_export(batch):
     assert "honest-a" in csv_text and (course / "reports" / "scores.png").stat().st_size > 1000
 
 
-def test_collect_places_lms_exports_and_never_overwrites_silently(tmp_path):
+def test_collect_places_lms_exports_and_never_overwrites_silently():
     a = "03_metropolis"
-    export = tmp_path / "export"
-    (export / "carol").mkdir(parents=True)
-    nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (export / f"alice_12345_678_{a}.ipynb").write_text(json.dumps(nb))
-    (export / f"bob-{a}.ipynb").write_text(json.dumps(nb))
-    (export / "carol" / f"{a}.ipynb").write_text(json.dumps(nb))
-    (export / f"dave_{a}.ipynb").write_text("not json")
-    course = tmp_path / "course"
-    placed, unchanged, problems = collect(a, export, course)
-    assert len(placed) == 3 and len(problems) == 1 and "dave" in problems[0]
-    for s in ("alice", "bob", "carol"):
-        assert (course / "submitted" / s / a / f"{a}.ipynb").exists()
-    # Same files again: unchanged. A different resubmission: refused unless replace.
-    assert collect(a, export, course)[1] == ["alice", "bob", "carol"]
-    nb["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": "v2"}]
-    (export / f"bob-{a}.ipynb").write_text(json.dumps(nb))
-    placed, _, problems = collect(a, export, course)
-    assert not placed and any("already has a different submission" in p for p in problems)
-    placed, _, _ = collect(a, export, course, replace=True)
-    assert placed and (course / "submitted" / "bob" / a / f"{a}.previous-1").exists()
-    shutil.rmtree(course)
+    with fresh_folder() as tmp:
+        course = init_course(tmp / "course", empty=True)
+        (course.solutions / a).mkdir()
+        shutil.copy(nbk.solution_path(a), course.source(a))
+        export = tmp / "export"
+        (export / "carol").mkdir(parents=True)
+        nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (export / f"alice_12345_678_{a}.ipynb").write_text(json.dumps(nb))
+        (export / f"bob-{a}.ipynb").write_text(json.dumps(nb))
+        (export / "carol" / f"{a}.ipynb").write_text(json.dumps(nb))
+        (export / f"dave_{a}.ipynb").write_text("not json")
+        r = collect(a, export, course)
+        # A file that is not a notebook is placed (the student gets a verdict) with a warning.
+        assert len(r.placed) == 4 and not r.problems and len(r.warnings) == 1 and "dave" in r.warnings[0]
+        for s in ("alice-12345", "bob", "carol", "dave"):
+            assert course.submission(s, a).exists()
+        # Same files again: unchanged. A different resubmission: refused unless replace.
+        assert collect(a, export, course).unchanged == ["alice-12345", "bob", "carol", "dave"]
+        nb["cells"] = [{"cell_type": "markdown", "metadata": {}, "source": "v2"}]
+        (export / f"bob-{a}.ipynb").write_text(json.dumps(nb))
+        r = collect(a, export, course)
+        assert not r.placed and any("already has a different submission" in p for p in r.problems)
+        assert collect(a, export, course, replace=True).placed
+        assert course.submission("bob", a).with_suffix(".previous-1").exists()
 
 
 def test_an_answer_that_calls_the_course_samplers_is_flagged_but_ungraded_cells_may():
