@@ -224,13 +224,23 @@ def _timed_execute(path):
 
 
 def release(assignment):
-    """Regenerate ``exercises/<id>`` from ``solutions/<id>``; return a list of problems found."""
+    """Regenerate ``exercises/<id>`` from ``solutions/<id>``; return a list of problems found.
+
+    A source notebook that fails ``release_check`` (e.g. a hand-graded answer without its question
+    before it) is refused: nothing is generated and the problems are returned."""
+    from .release_check import missing_prompts
+
+    refused = missing_prompts(load(ROOT / "solutions" / assignment / f"{assignment}.ipynb"))
+    if refused:
+        return ["REFUSED: " + p for p in refused]
     with tempfile.TemporaryDirectory() as tmp:
         course = nbr.scratch_course(Path(tmp) / "course", [assignment])
         out = nbr.generate(assignment, course, Path(tmp) / "gradebook.db")
         dest = ROOT / "exercises" / assignment
         dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, dest / out.name)
+        for f in out.parent.iterdir():  # the notebook and its support files (the visible tests)
+            if f.is_file():
+                shutil.copy(f, dest / f.name)
     text = (dest / f"{assignment}.ipynb").read_text()
     return [m for m in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
             if m in text]
@@ -241,7 +251,10 @@ def cmd_release(args):
     status = 0
     for a in ids:
         problems = release(a)
-        print(f"{a}: exercises/{a}/{a}.ipynb regenerated" + (f"; LEAK: {problems}" if problems else ""))
+        if problems and problems[0].startswith("REFUSED"):
+            print(f"{a}: not released:\n  " + "\n  ".join(problems))
+        else:
+            print(f"{a}: exercises/{a}/{a}.ipynb regenerated" + (f"; LEAK: {problems}" if problems else ""))
         status |= bool(problems)
     return status
 

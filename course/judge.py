@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import sandbox
-from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, setup_sources, source
+from .notebooks import is_answer, is_test, load, meta, setup_sources, source, test_program
 
 VERSION = "judge-2"  # bump when a verdict could change: cached verdicts are then redone
 # Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
@@ -84,14 +84,13 @@ def load_tests(source_nb):
             answer_ids.append(meta(cell)["grade_id"])
         elif is_test(cell):
             src = source(cell)
-            m = CALL.search(src)
-            if not m:
-                raise ValueError(f"test cell {meta(cell)['grade_id']} has no probe/check call")
-            body = "\n".join(ln for ln in CALL.sub("", src).splitlines()
-                             if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
+            try:  # visible tests: from visible_tests.py beside the instructor's notebook
+                body, seed = test_program(src, Path(source_nb).parent)
+            except ValueError as exc:
+                raise ValueError(f"test cell {meta(cell)['grade_id']}: {exc}") from None
             first = src.strip().splitlines()[0].strip().strip('"').strip("'") if src.strip() else ""
             tests.append(Test(meta(cell)["grade_id"], float(meta(cell).get("points", 0)), first,
-                              int(m.group(1)), body))
+                              seed, body))
     return tests, answer_ids, known, setup_sources(nb)
 
 
@@ -273,5 +272,7 @@ def judge(source_nb, submission_path, student, unsafe=False, cell_seconds=60):
 def fingerprint(source_nb, submission_path):
     h = hashlib.sha256(VERSION.encode())
     h.update(Path(source_nb).read_bytes())
+    for support in sorted(Path(source_nb).parent.glob("*.py")):  # the visible tests' definitions
+        h.update(support.read_bytes())
     h.update(Path(submission_path).read_bytes())
     return h.hexdigest()

@@ -20,6 +20,7 @@ import pytest
 from conftest import TEST_SEED
 from course import nbgrader_run as nbr
 from course import notebooks as nbk
+from course import release_check
 
 ROOT = nbk.ROOT
 PRESENT = [a for a in nbk.ASSIGNMENTS if nbk.solution_path(a).exists()]
@@ -144,9 +145,76 @@ def test_reference_keeps_full_marks_under_fresh_random_streams(assignment):
 
 
 def test_every_test_cell_has_the_probe_check_shape():
-    """The instructor workflow runs `_probe` and `_check` apart: every test cell must offer both."""
+    """The instructor workflow runs `_probe` and `_check` apart: every test cell must offer both.
+    A visible cell is short (its docstring, the import of its probe and check, the call, the assert),
+    so that Validate shows the teaching message without scrolling."""
     for a in PRESENT:
         for gid, _, src in nbk.test_cells(a):
-            assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
-            assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
-            assert not re.search(r"np\.testing|np\.allclose|assert_allclose", src), (a, gid)
+            if nbk.is_visible(src):
+                assert nbk.VISIBLE.search(src) and len(src.strip().splitlines()) == 4, (a, gid, src)
+            else:
+                assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
+                assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
+            program, _ = nbk.test_program(src, nbk.solution_path(a).parent)
+            assert "def _probe" in program or "_probe = " in program, (a, gid)
+            assert not re.search(r"np\.testing|np\.allclose|assert_allclose", program), (a, gid)
+
+
+@per_assignment
+def test_every_written_question_is_visible_in_the_release(assignment):
+    """Each hand-graded answer cell of the student version follows a read-only prompt with its
+    question (nbgrader replaces a hand-graded cell whole, so a question inside it would be lost)."""
+    released = nbk.load(ROOT / "exercises" / assignment / f"{assignment}.ipynb")
+    cells = released["cells"]
+    graded = [i for i, c in enumerate(cells) if release_check.is_manually_graded(c)]
+    assert graded, f"{assignment} has no written question"
+    for i in graded:
+        prompt = cells[i - 1]
+        assert release_check.is_prompt(prompt), (assignment, i, nbk.source(prompt)[:200])
+        assert "?" in nbk.source(prompt) or len(nbk.source(prompt)) > 80, nbk.source(prompt)
+        assert nbk.source(cells[i]).strip() == "YOUR ANSWER HERE", nbk.source(cells[i])[:200]
+    assert release_check.missing_prompts(released) == []
+
+
+def test_release_refuses_a_question_inside_its_answer_cell():
+    """The negative control of the check above: merge a prompt back into its answer cell."""
+    nb = nbk.load(nbk.solution_path("03_metropolis"))
+    assert release_check.missing_prompts(nb) == []
+    i = next(i for i, c in enumerate(nb["cells"]) if release_check.is_manually_graded(c))
+    prompt = nb["cells"].pop(i - 1)
+    nb["cells"][i - 1]["source"] = nbk.source(prompt) + "\n\n" + nbk.source(nb["cells"][i - 1])
+    problems = release_check.missing_prompts(nb)
+    assert len(problems) == 1 and "proposal_scale" in problems[0], problems
+
+
+def visible_failures(assignment, path):
+    """``{grade_id: message}`` of the visible tests a corpus file fails (in this process)."""
+    answers = nbk.submission_answers(assignment, path.read_text())
+    return {g: e for g, e in nbk.run_in_process(assignment, answers, visible_only=True).items() if e}
+
+
+# Bug classes the visible tests need not catch (the hidden tests do), with the reason.
+NOT_VISIBLE = {"01_bootstrap/bug_one_pair_short": "n - 1 pairs: the visible binomial share has ~50% power"}
+
+
+@per_assignment
+def test_visible_tests_catch_most_corpus_bugs_and_pass_every_correct_file(assignment):
+    """The visible tests (what Validate runs) on every corpus file, in this process: at least 80% of
+    the bugs fail them, every correct variant (including one that prints, warns and shows tqdm
+    progress) passes, and a failure's message names a function of the assignment."""
+    files = corpus(assignment)
+    if not files:
+        pytest.skip(f"no corpus for {assignment}")
+    bugs = [p for p in files if p.stem.startswith("bug_")]
+    missed, wrong = [], {}
+    for path in files:
+        failed = visible_failures(assignment, path)
+        if path.stem.startswith("correct_") and failed:
+            wrong[path.name] = failed
+        if path.stem.startswith("bug_") and not failed:
+            missed.append(path.name)
+        for message in failed.values():
+            assert message.startswith("AssertionError: `"), (path.name, message[:300])
+    assert not wrong, f"correct variants fail Validate: {wrong}"
+    unexpected = [m for m in missed if f"{assignment}/{Path(m).stem}" not in NOT_VISIBLE]
+    assert len(missed) <= 0.2 * len(bugs) and not unexpected, f"visible tests miss {missed}"
