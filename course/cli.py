@@ -8,6 +8,7 @@
     course grade ID              judge every collected submission (sandboxed, in parallel)
     course feedback ID           per-student HTML feedback in feedback/<student>/ID/
     course export                grades.csv and a summary report (PNG + HTML) in reports/
+    course student-copy DIR      the folder students get: lectures, exercises, helpers, no solutions
 Every command takes --course-dir DIR (default: this repository).
 """
 
@@ -307,6 +308,18 @@ def cmd_export(args):
     return 0
 
 
+def cmd_student_copy(args):
+    from .student_copy import write
+
+    try:
+        files = write(args.folder)
+    except ValueError as exc:
+        print(f"student-copy: {exc}")
+        return 2
+    print(f"{len(files)} files in {args.folder}: publish it as its own repository or zip it")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -340,10 +353,12 @@ def main(argv=None):
     rel = sub.add_parser("release", help="regenerate exercises/ID from solutions/ID")
     rel.add_argument("assignment", nargs="?", choices=ASSIGNMENTS)
     rel.add_argument("--all", action="store_true")
+    sc = sub.add_parser("student-copy", help="write the folder students get (no solutions, no hidden tests)")
+    sc.add_argument("folder", help="a new or empty folder outside the repository")
     args = parser.parse_args(argv)
     if args.command == "release" and not (args.all or args.assignment):
         parser.error("release needs an assignment id or --all")
     handler = {"build": cmd_build, "notebooks": cmd_notebooks, "release": cmd_release,
                "collect": cmd_collect, "grade": cmd_grade, "feedback": cmd_feedback,
-               "export": cmd_export}[args.command]
+               "export": cmd_export, "student-copy": cmd_student_copy}[args.command]
     sys.exit(handler(args))

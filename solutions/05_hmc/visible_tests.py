@@ -45,7 +45,7 @@ def leapfrog_check(r):
         if q.shape != (2,) or p.shape != (2,):
             return f"`leapfrog` must return (q_new, p_new), each of q's shape (2,); got {q.shape}, {p.shape}"
         if not r[f"same{n}"]:
-            return "`leapfrog` modified q or p in place: work on copies (q = np.array(q, dtype=float))"
+            return "`leapfrog` modified q or p in place: copy them before updating"
     for n in (1, 3):
         q, p = r[f"q{n}"], r[f"p{n}"]
         eq, ep = (np.array(v) for v in EXPECTED[n])
