@@ -23,7 +23,8 @@ test: $(VENV)/.installed
 # Students' JupyterLab: Validate, and none of nbgrader's instructor tools (jupyter-student/README.md).
 # LAB_ARGS passes options through, e.g. LAB_ARGS=--no-browser.
 lab: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-student $(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-student JUPYTER_PATH=$(CURDIR)/jupyter-student \
+	  $(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
 
 # Instructors' JupyterLab: everything nbgrader installs (Create Assignment, Formgrader, ...).
 instructor-lab: $(VENV)/.installed

@@ -104,6 +104,9 @@ def test_program(cell_src, folder):
         raise ValueError("a test cell must end with the probe/check call or be a visible-test cell")
     body = "\n".join(ln for ln in CALL.sub("", cell_src).splitlines()
                      if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
+    if HARNESS_IMPORT.search(body):  # hidden probes run quietly too (visible_harness.quiet)
+        harness = (Path(folder) / HARNESS).read_text()
+        body = HARNESS_IMPORT.sub(lambda _: harness, body, count=1)
     return body, int(m.group(1))
 
 

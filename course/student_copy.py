@@ -136,7 +136,7 @@ def write(dest, root=ROOT):
     (dest / "Makefile").write_text(makefile(root))
     (dest / "pyproject.toml").write_text(pyproject(root))
     (dest / "README.md").write_text(readme(root))
-    (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n")
+    (dest / ".gitignore").write_text(".venv\n__pycache__/\n.ipynb_checkpoints/\n")
     leaks = secrets_in(dest)
     if leaks:
         shutil.rmtree(dest)

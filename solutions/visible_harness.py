@@ -13,10 +13,12 @@ A one-line note in the cell's (stdout) output says what was captured.
 """
 
 import contextlib
+import functools
 import io
 import os
 import sys
 import tempfile
+import textwrap
 import traceback
 import warnings
 
@@ -94,3 +96,27 @@ def probe(ns, names, body):
     if note:
         print(note)
     return result
+
+
+def teaching(check):
+    """Decorate a check: its message, wrapped to 100 columns, so the Validate dialog shows it whole
+    (nbgrader's dialog does not wrap lines, and a traceback leaves room for about three)."""
+    @functools.wraps(check)
+    def wrapped(r):
+        problem = check(r)
+        return textwrap.fill(" ".join(problem.split()), 100) if problem else None
+    return wrapped
+
+
+def quiet(probe_fn):
+    """Decorate a probe (the hidden tests' too): run it with the student's output captured, so that
+    nothing reaches the test cell's stderr when nbgrader runs it in the student's kernel."""
+    @functools.wraps(probe_fn)
+    def wrapped(ns, seed):
+        with captured() as out:
+            result = probe_fn(ns, seed)
+        note = out.note()
+        if note:
+            print(note)
+        return result
+    return wrapped

@@ -9,7 +9,7 @@ this file; its hidden tests are different and stricter.
 """
 
 import numpy as np
-from visible_harness import probe
+from visible_harness import probe, teaching
 
 # log N(q | 0, diag(1, 0.25)): its gradient is -q / (1, 0.25).
 SCALES2 = np.array([1.0, 0.25])
@@ -37,6 +37,7 @@ def leapfrog_probe(ns, seed):
     return probe(ns, ["leapfrog"], body)
 
 
+@teaching
 def leapfrog_check(r):
     if r.get("error"):
         return r["error"]
@@ -78,6 +79,7 @@ def hmc_probe(ns, seed):
     return probe(ns, ["hmc"], body)
 
 
+@teaching
 def hmc_check(r):
     if r.get("error"):
         return r["error"]

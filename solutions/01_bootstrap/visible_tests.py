@@ -7,7 +7,7 @@ from its own copy of this file; its hidden tests are different and stricter.
 """
 
 import numpy as np
-from visible_harness import probe
+from visible_harness import probe, teaching
 
 # Bootstrap study: 10 pairs on the line y = 1 + 2x, except the last pair, which is 5 above it.
 # A resample of n pairs drawn with replacement misses the last pair with probability
@@ -34,6 +34,7 @@ def fit_line_probe(ns, seed):
     return probe(ns, ["fit_line"], body)
 
 
+@teaching
 def fit_line_check(r):
     if r.get("error"):
         return r["error"]
@@ -64,6 +65,7 @@ def bootstrap_probe(ns, seed):
     return probe(ns, ["bootstrap_coefficients"], body)
 
 
+@teaching
 def bootstrap_check(r):
     if r.get("error"):
         return r["error"]
@@ -93,6 +95,7 @@ def interval_probe(ns, seed):
     return probe(ns, ["percentile_interval"], body)
 
 
+@teaching
 def interval_check(r):
     if r.get("error"):
         return r["error"]

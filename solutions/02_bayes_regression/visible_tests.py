@@ -9,7 +9,7 @@ different and stricter.
 """
 
 import numpy as np
-from visible_harness import probe
+from visible_harness import probe, teaching
 
 LOG_2PI = np.log(2 * np.pi)
 
@@ -25,6 +25,7 @@ def log_prior_probe(ns, seed):
     return probe(ns, ["log_prior"], body)
 
 
+@teaching
 def log_prior_check(r):
     if r.get("error"):
         return r["error"]
@@ -52,6 +53,7 @@ def log_likelihood_probe(ns, seed):
     return probe(ns, ["log_likelihood"], body)
 
 
+@teaching
 def log_likelihood_check(r):
     if r.get("error"):
         return r["error"]
@@ -83,6 +85,7 @@ def log_posterior_probe(ns, seed):
     return probe(ns, ["log_posterior", "log_prior", "log_likelihood"], body)
 
 
+@teaching
 def log_posterior_check(r):
     if r.get("error"):
         return r["error"]
@@ -106,6 +109,7 @@ def posterior_probe(ns, seed):
     return probe(ns, ["posterior_mean_cov"], body)
 
 
+@teaching
 def posterior_check(r):
     if r.get("error"):
         return r["error"]

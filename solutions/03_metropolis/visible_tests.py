@@ -9,7 +9,7 @@ and checks from its own copy of this file; its hidden tests are different and st
 """
 
 import numpy as np
-from visible_harness import probe
+from visible_harness import probe, teaching
 
 
 def std_normal(t):
@@ -33,10 +33,9 @@ def _bookkeeping(s, start, rate, name):
         return (f"`{name}`: rows that should differ are equal: did all rows end up as one array "
                 "that was modified later? Store a copy of theta in each row")
     if round(rate * len(s)) < moved.sum():
-        return (f"`{name}`: the rows changed on {moved.sum()} of {len(s)} steps, but acceptance_rate * "
-                f"n_steps = {rate * len(s):.1f} proposals were accepted: on a rejection the row must "
-                "repeat the current state; do you store the proposal instead? (If not: count the "
-                "accepted proposals and divide by n_steps.)")
+        return (f"`{name}`: the rows changed on {moved.sum()} of {len(s)} steps, but only "
+                f"{rate * len(s):.0f} proposals were accepted (acceptance_rate * n_steps): on a rejection "
+                "a row must repeat the current state. Do you store the proposal instead?")
     if round(rate * len(s)) > moved.sum():
         return (f"`{name}`: acceptance_rate * n_steps = {rate * len(s):.1f}, but the chain moved only "
                 f"{moved.sum()} times: count accepted proposals and divide by n_steps, and store the "
@@ -60,6 +59,7 @@ def metropolis_probe(ns, seed):
     return probe(ns, ["metropolis"], body)
 
 
+@teaching
 def metropolis_check(r):
     if r.get("error"):
         return r["error"]
@@ -122,6 +122,7 @@ def mh_probe(ns, seed):
     return probe(ns, ["metropolis_hastings"], body)
 
 
+@teaching
 def mh_check(r):
     if r.get("error"):
         return r["error"]

@@ -8,7 +8,7 @@ checks from its own copy of this file; its hidden tests are different and strict
 """
 
 import numpy as np
-from visible_harness import probe
+from visible_harness import probe, teaching
 
 # f(x) = sum_j v_j sin(w_j x + c_j) + d with H = 2, w = [w1, w2, c1, c2, v1, v2, d].
 W2 = [1.0, -2.0, 0.3, 0.5, 1.5, -0.7, 0.2]
@@ -34,6 +34,7 @@ def forward_probe(ns, seed):
     return probe(ns, ["nn_forward"], body)
 
 
+@teaching
 def forward_check(r):
     if r.get("error"):
         return r["error"]
@@ -60,6 +61,7 @@ def log_posterior_probe(ns, seed):
     return probe(ns, ["nn_log_posterior"], body)
 
 
+@teaching
 def log_posterior_check(r):
     if r.get("error"):
         return r["error"]
@@ -86,6 +88,7 @@ def predictive_probe(ns, seed):
     return probe(ns, ["posterior_predictive"], body)
 
 
+@teaching
 def predictive_check(r):
     if r.get("error"):
         return r["error"]
