@@ -6,8 +6,9 @@
    plain data comes back.
 3. Each test cell's ``_check`` judges that data here, in a grading process that never runs student
    code. The seed the check sees is the judge's, whatever the probe reported.
-The test cells come from the instructor's source notebook (``solutions/<id>/<id>.ipynb``), never
-from the submission, so edited or deleted tests change nothing.
+The test cells come from the instructor's source notebook (``solutions/<id>/<id>.ipynb``), and the
+visible tests' probes and checks from ``visible_tests.py`` beside it, never from the submission or
+the student's copy of that file, so edited or deleted tests change nothing.
 """
 
 import hashlib
