@@ -109,8 +109,9 @@ Randomness comes only from the `rng` you are given: never call `np.random.seed`.
 
 {table}
 
-Conda users: `conda env create -f environment.yml` describes the same environment
-(then `JUPYTER_CONFIG_PATH=$PWD/{LAB_CONFIG} jupyter lab`).
+Conda users: `conda env create -f environment.yml` describes the same environment; in it, run
+`pip install --no-deps -e .` once, then what `make lab` runs:
+`JUPYTER_CONFIG_PATH=$PWD/{LAB_CONFIG} JUPYTER_PATH=$PWD/{LAB_CONFIG} jupyter lab`.
 """
 
 
