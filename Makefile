@@ -6,7 +6,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: all site slides test lab notebooks exercises bench bench-numpyro clean
+.PHONY: all site slides test lab instructor-lab notebooks exercises bench bench-numpyro clean
 all: $(VENV)/.installed node_modules/.installed
 	$(BIN)/course build
 
@@ -24,8 +24,15 @@ test: $(VENV)/.installed node_modules/.installed
 	# nbval runs each lecture's cells in one kernel, in order: one process, no xdist.
 	$(BIN)/pytest --timeout 900 $(PYTEST_ARGS) lectures
 
+# Students' JupyterLab: Validate, and none of nbgrader's instructor tools (jupyter-student/README.md).
+# LAB_ARGS passes options through, e.g. LAB_ARGS=--no-browser.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-student JUPYTER_PATH=$(CURDIR)/jupyter-student \
+	  $(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
+
+# Instructors' JupyterLab: everything nbgrader installs (Create Assignment, Formgrader, ...).
+instructor-lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $(LAB_ARGS)
 
 notebooks: $(VENV)/.installed
 	$(BIN)/course notebooks

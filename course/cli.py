@@ -10,6 +10,7 @@
     course build                 execute the lectures into build/ (HTML), release the exercises into
                                  a scratch course folder, grade the reference solutions, summarise
     course notebooks             re-execute the committed lectures in place (fresh kernels)
+    course student-copy DIR      the folder students get: lectures, exercises, helpers, no solutions
     course slides                every lecture as an offline reveal.js deck in build/slides/
 Every course command takes --course-dir DIR, before or after the command (default: this repository,
 itself a course folder). Assignments are the folder's solutions/<id>/<id>.ipynb.
@@ -29,9 +30,18 @@ LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HID
 
 def release(assignment, paths=None):
     """Regenerate ``exercises/<id>`` of the course folder from ``solutions/<id>``; return the solution
-    or hidden-test markers found in the student version (a leak), if any."""
+    or hidden-test markers found in the student version (a leak), if any.
+
+    A source notebook that fails ``release_check`` (e.g. a hand-graded answer without its question
+    before it) is refused: nothing is generated and the problems are returned, each "REFUSED: ..."."""
+    from .notebooks import load
+    from .release_check import missing_prompts
+
     paths = paths or CoursePaths(REPO)
     paths.require(assignment)
+    refused = missing_prompts(load(paths.source(assignment)))
+    if refused:
+        return ["REFUSED: " + p for p in refused]
     dest = paths.writable(paths.release / assignment)
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         course = nbr.scratch_course(Path(tmp) / "course", [assignment], paths.root)
@@ -58,8 +68,10 @@ def cmd_release(args):
     status = 0
     for a in ids:
         problems = release(a, paths)
-        where = paths.released(a)
-        print(f"{a}: {where} regenerated" + (f"; LEAK: {problems}" if problems else ""))
+        if problems and problems[0].startswith("REFUSED"):
+            print(f"{a}: not released:\n  " + "\n  ".join(problems))
+        else:
+            print(f"{a}: {paths.released(a)} regenerated" + (f"; LEAK: {problems}" if problems else ""))
         status |= bool(problems)
     return status
 
@@ -134,6 +146,17 @@ def cmd_slides(args):
     return slides(args)
 
 
+def cmd_student_copy(args):
+    from .student_copy import write
+
+    try:
+        files = write(args.folder)
+    except ValueError as exc:
+        raise CourseError(str(exc)) from None
+    print(f"{len(files)} files in {args.folder}: publish it as its own repository or zip it")
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="course", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -186,6 +209,8 @@ def parser():
                     help="only the HTML site, from the committed lecture outputs (no execution)")
     nb = add("notebooks", cmd_notebooks, "re-execute the committed lectures in place")
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
+    sc = add("student-copy", cmd_student_copy, "the folder students get (no solutions, no hidden tests)")
+    sc.add_argument("folder", help="a new or empty folder outside the repository")
     sl = add("slides", cmd_slides, "every lecture as an offline reveal.js deck in build/slides")
     sl.add_argument("only", nargs="*", help="lecture names (stems); default all")
     return p
@@ -202,7 +227,7 @@ def main(argv=None):
     if args.command == "release" and not (args.all or args.assignment):
         p.error("release needs an assignment id or --all")
     try:
-        if args.command not in ("init", "build", "notebooks", "slides"):
+        if args.command not in ("init", "build", "notebooks", "slides", "student-copy"):
             CoursePaths(args.course_dir).check()
         sys.exit(args.handler(args))
     except CourseError as exc:

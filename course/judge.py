@@ -6,8 +6,9 @@
    plain data comes back.
 3. Each test cell's ``_check`` judges that data here, in a grading process that never runs student
    code. The seed the check sees is the judge's, whatever the probe reported.
-The test cells come from the instructor's source notebook (``solutions/<id>/<id>.ipynb``), never
-from the submission, so edited or deleted tests change nothing.
+The test cells come from the instructor's source notebook (``solutions/<id>/<id>.ipynb``), and the
+visible tests' probes and checks from ``visible_tests.py`` beside it, never from the submission or
+the student's copy of that file, so edited or deleted tests change nothing.
 """
 
 import hashlib
@@ -23,7 +24,7 @@ import numpy as np
 
 from . import sandbox
 from .matching import match_answers
-from .notebooks import BEGIN_HIDDEN, CALL, END_HIDDEN, is_answer, is_test, load, meta, setup_sources, source
+from .notebooks import is_answer, is_test, load, meta, setup_sources, source, test_program
 
 # Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
 SUSPICIOUS = {
@@ -85,14 +86,13 @@ def load_tests(source_nb):
             answer_ids.append(meta(cell)["grade_id"])
         elif is_test(cell):
             src = source(cell)
-            m = CALL.search(src)
-            if not m:
-                raise ValueError(f"test cell {meta(cell)['grade_id']} has no probe/check call")
-            body = "\n".join(ln for ln in CALL.sub("", src).splitlines()
-                             if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
+            try:  # visible tests: from visible_tests.py beside the instructor's notebook
+                body, seed = test_program(src, Path(source_nb).parent)
+            except ValueError as exc:
+                raise ValueError(f"test cell {meta(cell)['grade_id']}: {exc}") from None
             first = src.strip().splitlines()[0].strip().strip('"').strip("'") if src.strip() else ""
             tests.append(Test(meta(cell)["grade_id"], float(meta(cell).get("points", 0)), first,
-                              int(m.group(1)), body))
+                              seed, body))
     return tests, answer_ids, known, setup_sources(nb)
 
 

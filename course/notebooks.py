@@ -10,6 +10,14 @@ ASSIGNMENTS = ["01_bootstrap", "02_bayes_regression", "03_metropolis", "04_bnn_m
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CALL = re.compile(r"^_check\(_probe\(globals\(\), seed=(\d+)\)\)\s*$", re.M)
+# A visible test cell: its probe and check live in ``visible_tests.py`` beside the notebook (shipped
+# to students), with the harness ``visible_harness.py`` that module imports; the cell asserts, so
+# the teaching message is the first thing a failure shows.
+VISIBLE_MODULE, HARNESS = "visible_tests.py", "visible_harness.py"
+VISIBLE = re.compile(r"^from visible_tests import (\w+) as _probe, (\w+) as _check\n"
+                     r"problem = _check\(_probe\(globals\(\), seed=(\d+)\)\)\n"
+                     r"assert not problem, problem\s*$", re.M)
+HARNESS_IMPORT = re.compile(r"^from visible_harness import .*$", re.M)
 
 
 def load(path):
@@ -65,10 +73,41 @@ def answer_sources(assignment):
 
 
 def test_cells(assignment):
-    """``[(grade_id, points, source)]`` of every autograded test cell (hidden tests included)."""
+    """``[(grade_id, points, source)]`` of every autograded test cell (hidden tests included);
+    ``test_program`` turns a source into the probe and check it runs."""
     nb = load(solution_path(assignment))
     return [(meta(c)["grade_id"], float(meta(c).get("points", 0)), source(c))
             for c in nb["cells"] if is_test(c)]
+
+
+def visible_source(folder):
+    """The source of ``folder``'s visible tests, the harness included in place of its import
+    (one text that defines every probe and check, runnable without the files on ``sys.path``)."""
+    folder = Path(folder)
+    harness = (folder / HARNESS).read_text()
+    return HARNESS_IMPORT.sub(lambda _: harness, (folder / VISIBLE_MODULE).read_text(), count=1)
+
+
+def test_program(cell_src, folder):
+    """``(source, seed)`` of a test cell: ``source`` defines ``_probe(ns, seed)`` and ``_check(r)``
+    (which raises ``AssertionError`` with the teaching message), without the call and the hidden
+    markers. A visible cell's definitions are read from ``folder`` (the instructor's
+    ``solutions/<id>/``), never from a student's copy."""
+    m = VISIBLE.search(cell_src)
+    if m:
+        probe, check, seed = m.groups()
+        wrapper = (f"\n_probe = {probe}\n\n\ndef _check(r):\n    problem = {check}(r)\n"
+                   "    assert not problem, problem\n")
+        return visible_source(folder) + wrapper, int(seed)
+    m = CALL.search(cell_src)
+    if not m:
+        raise ValueError("a test cell must end with the probe/check call or be a visible-test cell")
+    body = "\n".join(ln for ln in CALL.sub("", cell_src).splitlines()
+                     if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
+    if HARNESS_IMPORT.search(body):  # hidden probes run quietly too (visible_harness.quiet)
+        harness = (Path(folder) / HARNESS).read_text()
+        body = HARNESS_IMPORT.sub(lambda _: harness, body, count=1)
+    return body, int(m.group(1))
 
 
 def apply_override(cell_src, override_src):
@@ -117,11 +156,16 @@ def make_submission(assignment, answers, release_nb=None):
     return nb
 
 
-def run_in_process(assignment, answers, seed=None):
+def is_visible(test_source):
+    """A test cell a student sees (and Validate runs): not a hidden test."""
+    return BEGIN_HIDDEN not in test_source
+
+
+def run_in_process(assignment, answers, seed=None, visible_only=False):
     """Run the setup cells, the answers and every test cell in this process (fast checks, not grading).
 
     Returns ``{grade_id: None or the exception message}``. ``seed`` replaces the test cells'
-    own seed, so that many random streams can be tried.
+    own seed, so that many random streams can be tried; ``visible_only`` runs only what Validate runs.
     """
     ns = {"__name__": "__main__"}
     for src in setup_sources(load(solution_path(assignment))):
@@ -130,10 +174,13 @@ def run_in_process(assignment, answers, seed=None):
         exec(compile(src, "<answer>", "exec"), ns)
     results = {}
     for gid, _, src in test_cells(assignment):
-        if seed is not None:
-            src = CALL.sub(f"_check(_probe(globals(), seed={seed}))", src)
+        if visible_only and not is_visible(src):
+            continue
         try:
-            exec(compile(src, f"<{gid}>", "exec"), ns)
+            program, own_seed = test_program(src, solution_path(assignment).parent)
+            tns = {"__name__": "__test__"}
+            exec(compile(program, f"<{gid}>", "exec"), tns)
+            tns["_check"](tns["_probe"](ns, own_seed if seed is None else seed))
             results[gid] = None
         except Exception as exc:  # a failing check is data here
             results[gid] = f"{type(exc).__name__}: {exc}"

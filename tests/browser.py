@@ -1,7 +1,7 @@
 """Drive the student's path in a real headless Chromium (Debian's), with Playwright.
 
-A JupyterLab server (this venv's, loopback only, a token, nbgrader's validate extension only) is
-started in its own process group and always stopped with its kernels. Failures leave a
+A JupyterLab server (this venv's, loopback only, a token, the students' configuration: nbgrader's
+Validate only) is started in its own process group and always stopped with its kernels. Failures leave a
 screenshot, the page's HTML and the server log in ``test-artifacts/browser/``.
 """
 
@@ -23,14 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Student-facing JupyterLab: nbgrader's Validate button, nothing for instructors, no news pop-up.
-DISABLED_LAB = ["@jupyter/nbgrader:assignment-list", "@jupyter/nbgrader:course-list",
-                "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:menu",
-                "@jupyterlab/apputils-extension:announcements"]
-SERVER_EXTENSIONS = {"nbgrader.server_extensions.formgrader": False,
-                     "nbgrader.server_extensions.assignment_list": False,
-                     "nbgrader.server_extensions.course_list": False,
-                     "nbgrader.server_extensions.validate_assignment": True}
+# The students' JupyterLab configuration (one definition, shipped in the student copy).
+STUDENT_CONFIG = ROOT / "jupyter-student"
 
 
 def chromium():
@@ -103,24 +97,26 @@ class Lab:
             body = r.read()
         return json.loads(body) if body else None
 
+    def command(self, env):
+        """How the server is started: this venv's JupyterLab with the students' configuration."""
+        env["JUPYTER_CONFIG_PATH"] = env["JUPYTER_PATH"] = str(STUDENT_CONFIG)
+        return [str(ROOT / ".venv" / "bin" / "jupyter"), "lab", *self.lab_args()], self.root
+
+    def lab_args(self):
+        return ["--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"]
+
     def __enter__(self):
-        cfg = self.workdir / "config"
-        (cfg / "labconfig").mkdir(parents=True, exist_ok=True)
-        (cfg / "labconfig" / "page_config.json").write_text(
-            json.dumps({"disabledExtensions": dict.fromkeys(DISABLED_LAB, True)}))
-        (cfg / "jupyter_server_config.json").write_text(
-            json.dumps({"ServerApp": {"jpserver_extensions": SERVER_EXTENSIONS}}))
+        # A fresh user: no ~/.jupyter settings, no IPython profile.
         home = self.workdir / "home"
         home.mkdir(exist_ok=True)
         venv_bin = ROOT / ".venv" / "bin"
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), HOME=str(home),
+        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / ".jupyter"), HOME=str(home),
                    IPYTHONDIR=str(home / ".ipython"),
                    PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
-        self.proc = subprocess.Popen(
-            [str(venv_bin / "jupyter"), "lab", "--no-browser", "--allow-root",
-             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}"],
-            env=env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+        argv, cwd = self.command(env)
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=open(self.log, "w"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -150,6 +146,18 @@ class Lab:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+
+
+class MakeLab(Lab):
+    """JupyterLab as a student starts it: ``make lab`` in the student copy ``root``, whose ``.venv``
+    is this repository's (linked; ``make -o`` skips the set-up a student's first run does)."""
+
+    def command(self, env):
+        venv = self.root / ".venv"
+        if not venv.exists():
+            venv.symlink_to(ROOT / ".venv")
+        args = " ".join(self.lab_args()[:-1])  # make lab passes --notebook-dir itself
+        return ["make", "-o", ".venv/.installed", "lab", f"LAB_ARGS={args}"], self.root
 
 
 # The notebook on screen (earlier ones stay open, hidden, in their tabs).

@@ -1,0 +1,1 @@
+../visible_harness.py
