@@ -82,13 +82,17 @@ class Listener:
         self.sock.close()
 
 
-def attacked(release_nb, attack, port):
-    """BASE with ``attack`` appended to its last answer cell."""
+def attacked_answers(attack, port=0):
+    """BASE's answers with ``attack`` appended to the last one (the network attack aimed at ``port``)."""
     answers = nbk.submission_answers(A, BASE.read_text())
     last = list(answers)[-1]
     src = attack.read_text().replace('("127.0.0.1", 0)', f'("127.0.0.1", {port})')
     answers[last] = answers[last] + "\n\n" + src
-    return nbk.make_submission(A, answers, release_nb)
+    return answers
+
+
+def attacked(release_nb, attack, port):
+    return nbk.make_submission(A, attacked_answers(attack, port), release_nb)
 
 
 def gradebook(course):
@@ -255,12 +259,10 @@ def test_scan_flags_no_honest_or_buggy_submission():
 
 @pytest.mark.parametrize("attack", TAMPER, ids=[p.stem for p in TAMPER])
 def test_scan_flags_every_tamper_or_it_says_why_it_is_harmless(attack):
-    a = "01_bootstrap"
-    known = judge.load_tests(nbk.solution_path(a))[2]
-    answers = nbk.submission_answers(a, attack.read_text())
-    if answers == nbk.answer_sources(a):  # written for another assignment: scan the file itself
-        answers = {"all": attack.read_text()}
-    reasons = scan(nbk.make_submission(a, answers), list(answers.values()), known)
+    """As graded: the attack appended to the buggy submission's last answer."""
+    known = judge.load_tests(nbk.solution_path(A))[2]
+    answers = attacked_answers(attack)
+    reasons = scan(nbk.make_submission(A, answers), list(answers.values()), known)
     assert reasons or harmless_reason(attack), f"{attack.name} is neither flagged nor harmless"
 
 
