@@ -237,3 +237,26 @@ def test_nothing_outside_the_allow_list_is_readable(canary_class):
     tops = {Path(p).parts[1] for p in canary_class["allowed"]} | {"dev", "proc", "lib", "lib64"}
     tops.add(Path(tempfile.gettempdir()).resolve().parts[1])
     assert set(r["top"]) <= tops, f"unexpected top-level paths: {sorted(set(r['top']) - tops)}"
+
+
+def test_command_binds_only_the_allow_list(tmp_path):
+    """No whole-root bind, no repository, no course folder: each bound path is on the allow-list."""
+    cmd = sandbox.command(["true"], tmp_path, hide=["/somewhere"])
+    binds = [(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a in ("--bind", "--ro-bind")]
+    allowed = {Path(os.path.realpath(p)) for p, _ in sandbox.allow_list(tmp_path)}
+    assert binds and all(src == dest for src, dest in binds)
+    assert "/" not in {src for src, _ in binds} and str(ROOT) not in {src for src, _ in binds}
+    for src, _ in binds:
+        assert any(Path(src) == a or a in Path(src).parents for a in allowed), src
+    assert [a for i, a in enumerate(cmd) if cmd[i - 1] == "--bind"] == [str(tmp_path.resolve())]
+    assert {"--unshare-all", "--die-with-parent", "--new-session", "--clearenv"} <= set(cmd)
+
+
+@needs_sandbox
+def test_the_graders_environment_stays_outside(tmp_path):
+    env = dict(os.environ, GRADER_SECRET="s3cret")
+    argv = [sys.executable, "-I", "-c", "import os, json; print(json.dumps(dict(os.environ)))"]
+    proc = subprocess.run(sandbox.command(argv, tmp_path), capture_output=True, text=True, env=env,
+                          timeout=60)
+    inside = json.loads(proc.stdout)
+    assert "GRADER_SECRET" not in inside and inside["HOME"] == str(tmp_path.resolve()), inside
