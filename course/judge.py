@@ -25,28 +25,7 @@ import numpy as np
 from . import sandbox
 from .matching import match_answers
 from .notebooks import is_answer, is_test, load, meta, setup_sources, source, test_program
-
-# Patterns no honest answer needs; a hit flags the submission for a human look (it loses nothing).
-SUSPICIOUS = {
-    r"\bget_ipython\b|\bast_transformers\b|\binput_transformers": "reaches into IPython",
-    r"\bsys\.modules\b|\bmeta_path\b|\bimportlib\b|__import__": "patches the import system",
-    r"\bbuiltins\b|__builtins__|__subclasses__|__globals__|__code__": "reaches into the interpreter",
-    r"np\.testing\s*\.\s*\w+\s*=|numpy\.\w+\s*=|np\.\w+\s*=(?!=)": "assigns to numpy",
-    r"gradebook|solutions/|\.db\b|sqlite": "touches grading files",
-    r"\bsubprocess\b|\bos\.system\b|\bctypes\b|\bos\.exec|\bos\.fork|\bsocket\b": "starts processes",
-    r"\bopen\s*\(|\bPath\s*\(|\bshutil\b|\bos\.(remove|unlink|rename|chmod|kill)": "uses files",
-    r"class\s+\w+\s*\(\s*(float|int|np\.ndarray|np\.float64)\s*\)": "subclasses a number type",
-    r"__eq__|__le__|__lt__|__ge__|__gt__|__abs__|__float__|__bool__": "redefines comparisons",
-    r"\bsignal\b|\bsys\.exit\b|\bos\._exit\b|\bsetrecursionlimit\b": "controls the process",
-    r"_getframe|\bf_globals\b|\bf_back\b|\bgc\.get_objects|\binspect\.": "inspects the grader",
-    r"\bsocket\b|\burllib\b|\brequests\b|\bhttp\.client\b": "uses the network",
-}
-# In graded answers only (the ungraded cells are invited to use helpers): the course's own samplers
-# and models have the contract's signatures, so an answer that calls them is not the student's work.
-DELEGATES = {
-    r"\bhelpers\s*\.\s*(mh|hamiltonian|integrators|bootstrap|linreg|bnn|metropolis|metropolis_hastings"
-    r"|hmc|leapfrog)\b|\bfrom\s+helpers\b": "calls the course's own implementation (helpers) in an answer",
-}
+from .scan import scan  # noqa: F401 (judge.scan is the scan's public name too)
 
 
 @dataclass
@@ -104,16 +83,6 @@ def answers_of(submission, answer_ids):
         if gid in answer_ids and cell.get("cell_type") == "code" and gid not in by_id:
             by_id[gid] = source(cell)
     return [by_id.get(g, "") for g in answer_ids]
-
-
-def scan(submission, answers, known=frozenset()):
-    """Suspicious patterns in what the student wrote: answers and code cells not in ``known``
-    (the instructor's own cells)."""
-    texts = list(answers) + [source(c) for c in submission.get("cells", [])
-                             if c.get("cell_type") == "code" and source(c) not in known]
-    text, answer_text = "\n".join(texts), "\n".join(answers)
-    return sorted({why for pattern, why in SUSPICIOUS.items() if re.search(pattern, text)}
-                  | {why for pattern, why in DELEGATES.items() if re.search(pattern, answer_text)})
 
 
 def decode(value):

@@ -1,3 +1,7 @@
+"""Installs an import hook that patches numpy's comparisons whenever anything is imported.
+Harmless: it patches numpy in the student's own process only; the checks run in the grader's process,
+which never runs student code, on plain numbers.
+"""
 import sys
 
 import numpy
@@ -11,3 +15,4 @@ class Patcher:
 
 
 sys.meta_path.insert(0, Patcher())
+import colorsys  # noqa: E402,F401  (a module not yet loaded: triggers the hook)
