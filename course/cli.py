@@ -40,6 +40,12 @@ def release(assignment, paths=None):
     paths = paths or CoursePaths(REPO)
     paths.require(assignment)
     refused = missing_prompts(load(paths.source(assignment)))
+    try:  # every test cell must be runnable: a visible one needs visible_tests.py beside it
+        from .judge import load_tests
+
+        load_tests(paths.source(assignment))
+    except ValueError as exc:
+        refused.append(str(exc))
     if refused:
         return ["REFUSED: " + p for p in refused]
     dest = paths.writable(paths.release / assignment)

@@ -84,6 +84,11 @@ def visible_source(folder):
     """The source of ``folder``'s visible tests, the harness included in place of its import
     (one text that defines every probe and check, runnable without the files on ``sys.path``)."""
     folder = Path(folder)
+    for name in (VISIBLE_MODULE, HARNESS):
+        if not (folder / name).is_file():
+            raise ValueError(f"{folder / name} is missing: a visible test cell imports its probe and "
+                             f"check from {VISIBLE_MODULE}, which uses {HARNESS}; keep both beside the "
+                             "notebook")
     harness = (folder / HARNESS).read_text()
     return HARNESS_IMPORT.sub(lambda _: harness, (folder / VISIBLE_MODULE).read_text(), count=1)
 

@@ -98,3 +98,20 @@ def test_moodle_csv_has_one_row_per_student_keyed_by_the_moodle_user_id(folder):
     assert rows == [["User ID", "Email address", "Full name", "Student", "hw1", "hw2"],
                     ["1020", "wei@example.org", "张伟", "id-1020", "4", ""],
                     ["1019", "", "Olga Petrova", "olga-petrova-1019", "4", "4"]]
+
+
+def test_release_refuses_a_visible_test_whose_definitions_are_missing(folder):
+    """An instructor who copies only the notebook would release cells that cannot run: refused, saying
+    which file is missing; with the files beside it, released with them."""
+    from coursefolders import add_assignment
+
+    src = add_assignment(folder, "hw_copy", "01_bootstrap")
+    (src.parent / "visible_tests.py").unlink()
+    proc = course("release", "hw_copy", "--course-dir", str(folder.root))
+    assert proc.returncode == 1 and "visible_tests.py is missing" in proc.stdout, proc.stdout + proc.stderr
+    assert not folder.released("hw_copy").exists()
+    (src.parent / "visible_tests.py").write_bytes((nbr.ROOT / "solutions" / "01_bootstrap" /
+                                                   "visible_tests.py").read_bytes())
+    proc = course("release", "hw_copy", "--course-dir", str(folder.root))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (folder.released("hw_copy").parent / "visible_tests.py").exists()

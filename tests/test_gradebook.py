@@ -18,7 +18,7 @@ import time
 import urllib.request
 
 import pytest
-from coursefolders import fresh_folder
+from coursefolders import add_assignment, fresh_folder
 
 from conftest import IN_CI
 from course import formgrade, sandbox
@@ -90,8 +90,7 @@ def graded():
     with fresh_folder() as tmp:
         course_cli("init", str(tmp / "course"), "--empty")
         paths = CoursePaths(tmp / "course")
-        (paths.solutions / A).mkdir()
-        (paths.source(A)).write_bytes(nbk.solution_path(A).read_bytes())
+        add_assignment(paths, A, A)
         course_cli("release", A, "--course-dir", str(paths.root))
         release = paths.released(A)
         nbr.submit(paths.root, A, "ref", nbk.make_submission(A, nbk.answer_sources(A), release))

@@ -4,12 +4,11 @@ The attacks of tests/tamper/ are graded in tests/test_tamper.py.
 """
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
-from coursefolders import fresh_folder
+from coursefolders import add_assignment, fresh_folder
 
 from conftest import IN_CI
 from course import nbgrader_run as nbr
@@ -97,8 +96,7 @@ def test_collect_places_lms_exports_and_never_overwrites_silently():
     a = "03_metropolis"
     with fresh_folder() as tmp:
         course = init_course(tmp / "course", empty=True)
-        (course.solutions / a).mkdir()
-        shutil.copy(nbk.solution_path(a), course.source(a))
+        add_assignment(course, a, a)
         export = tmp / "export"
         (export / "carol").mkdir(parents=True)
         nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}

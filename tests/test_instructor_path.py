@@ -16,7 +16,7 @@ import sys
 import zipfile
 
 import pytest
-from coursefolders import fresh_folder
+from coursefolders import add_assignment, fresh_folder
 
 from conftest import IN_CI
 from course import nbgrader_run as nbr
@@ -68,8 +68,7 @@ def walked():
         root = tmp / "my-course"
         course("init", str(root), "--empty")
         paths = CoursePaths(root)
-        (paths.solutions / A).mkdir()
-        paths.source(A).write_bytes(nbk.solution_path(SOURCE).read_bytes())
+        add_assignment(paths, A, SOURCE)
         course("release", A, "--course-dir", str(root))
         release = nbk.load(paths.released(A))
         full = nbk.make_submission(SOURCE, nbk.answer_sources(SOURCE), paths.released(A))

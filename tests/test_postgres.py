@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from coursefolders import fresh_folder
+from coursefolders import add_assignment, fresh_folder
 
 from conftest import IN_CI
 from course import nbgrader_run as nbr
@@ -52,8 +52,7 @@ def finished(proc, timeout=1200):
 def new_course(root):
     finished(course("init", str(root), "--empty"))
     paths = CoursePaths(root)
-    (paths.solutions / A).mkdir()
-    paths.source(A).write_bytes(nbk.solution_path(A).read_bytes())
+    add_assignment(paths, A, A)
     return paths
 
 

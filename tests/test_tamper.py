@@ -296,6 +296,13 @@ def test_students_own_names_and_harmless_magics_do_not_flag():
     assert scan_sources([src], [], ["import numpy as np"]) == []
 
 
+def test_progress_on_stderr_is_honest_but_replacing_stderr_is_not():
+    """tqdm and `print(..., file=sys.stderr)` read sys.stderr: honest. Rebinding it hides output."""
+    assert scan_sources([], ["import sys\nprint('step', file=sys.stderr)\nsys.stdout.flush()"]) == []
+    assert scan_sources([], ["import sys as s\ns.stderr = None"]) == [
+        "patches a library (numpy, helpers, the standard library)"]
+
+
 def test_an_answer_that_calls_the_course_samplers_is_flagged_but_ungraded_cells_may():
     """helpers' samplers have the contract's signatures: delegating to them is flagged for a human look."""
     a = "03_metropolis"
