@@ -86,13 +86,27 @@ def _mathjax_ignore(folder, names):
     return skip
 
 
+def _replace_tree(dest, fill):
+    """Replace the folder ``dest`` by one that ``fill(tmp)`` writes, without ever deleting a folder
+    in place: a rebuild while an earlier build's files are still open or being served (a test's
+    static server, a browser) failed with "Directory not empty"."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-new-", dir=dest.parent))
+    tmp.rmdir()
+    fill(tmp)
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}-old-", dir=dest.parent))
+        dest.rename(old / dest.name)
+        shutil.rmtree(old, ignore_errors=True)
+    tmp.rename(dest)
+
+
 def copy_mathjax(build=BUILD):
     """MathJax 2.7.9 with its TeX fonts into ``build/mathjax``, configured by local/html.js."""
     ensure_assets()
     dest = Path(build) / "mathjax"
-    if dest.exists():
-        shutil.rmtree(dest)
-    shutil.copytree(ASSETS / "mathjax", dest, ignore=_mathjax_ignore)
+    _replace_tree(dest, lambda tmp: shutil.copytree(ASSETS / "mathjax", tmp, ignore=_mathjax_ignore))
     local = dest / "config" / "local"
     local.mkdir(parents=True, exist_ok=True)
     (local / "html.js").write_text(LOCAL_CONFIG)
@@ -111,10 +125,12 @@ def copy_reveal(build=BUILD):
     ensure_assets()
     dest = Path(build) / "slides"
     reveal = dest / "reveal.js"
-    if reveal.exists():
-        shutil.rmtree(reveal)
-    shutil.copytree(ASSETS / "reveal.js" / "dist", reveal / "dist")
-    shutil.copytree(ASSETS / "reveal.js" / "plugin" / "notes", reveal / "plugin" / "notes")
+
+    def fill(tmp):
+        shutil.copytree(ASSETS / "reveal.js" / "dist", tmp / "dist")
+        shutil.copytree(ASSETS / "reveal.js" / "plugin" / "notes", tmp / "plugin" / "notes")
+
+    _replace_tree(reveal, fill)
     shutil.copy(ASSETS / "requirejs" / "require.js", dest / "require.js")
     shutil.copy(ASSETS / "jquery" / "dist" / "jquery.min.js", dest / "jquery.min.js")
     # nbconvert's reveal template imports Mermaid unconditionally; no lecture has a diagram, so a

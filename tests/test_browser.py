@@ -158,7 +158,12 @@ def test_student_copy_in_jupyterlab(tmp_path):
                 # The written question is on the page.
                 cell = page.locator(f"{ACTIVE} .jp-Notebook .jp-Cell").nth(written[0] - 1)
                 cell.scroll_into_view_if_needed()
-                assert cell.locator(".jp-RenderedMarkdown").get_by_text(question[:50]).is_visible(), question
+                # JupyterLab renders a markdown cell once it is scrolled to: wait for it (up to 30 s).
+                shown = cell.locator(".jp-RenderedMarkdown").get_by_text(question[:50])
+                try:
+                    shown.wait_for(state="visible", timeout=30_000)
+                except Exception:
+                    raise AssertionError(f"the written question is not shown: {question}") from None
                 # The buggy Metropolis: a failure dialog whose teaching message is in view.
                 for index, gid in answers_at.items():
                     set_cell(page, index, wrong[gid])
