@@ -27,9 +27,13 @@ from course.paths import CoursePaths
 SOURCE = "03_metropolis"  # the instructor's own assignment is a copy of it under another id
 A = "mcmc_hw"
 
-pytestmark = pytest.mark.skipif(
-    not sandbox.available() and not IN_CI,
-    reason="no bubblewrap sandbox on this machine (apt-get install bubblewrap); with CI=true this fails")
+pytestmark = [
+    pytest.mark.skipif(
+        not sandbox.available() and not IN_CI,
+        reason="no bubblewrap sandbox on this machine (apt-get install bubblewrap); with CI=true this fails"),
+    # One worker walks the instructor's path (a module fixture), not one per worker.
+    pytest.mark.xdist_group("instructor-path"),
+]
 
 
 def course(*args, ok=True, timeout=900):

@@ -77,6 +77,9 @@ def submission_with_first_answer(assignment, release_nb, src):
     return nb
 
 
+# One worker builds the canary class (a module fixture), not one per worker.
+pytestmark = pytest.mark.xdist_group("sandbox")
+
 PROBE = r'''
 import json as _json
 import os as _os
