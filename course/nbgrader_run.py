@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .notebooks import ROOT, load, meta
+from .notebooks import HIDDEN_MODULE, ROOT, load, meta
 
 BIN = Path(sys.executable).parent
 # nbgrader's Gradebook runs `alembic` from PATH, in this process too.
@@ -55,6 +55,9 @@ def generate(assignment, course_dir, db):
     out = Path(course_dir) / "exercises" / assignment / f"{assignment}.ipynb"
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"generate_assignment {assignment} failed:\n{proc.stdout}\n{proc.stderr}")
+    # nbgrader releases every file beside the notebook; the hidden tests' module is the instructor's
+    # (autograde still finds it: it copies the source folder's files into each autograded folder).
+    (out.parent / HIDDEN_MODULE).unlink(missing_ok=True)
     return out
 
 

@@ -10,13 +10,18 @@ ASSIGNMENTS = ["01_bootstrap", "02_bayes_regression", "03_metropolis", "04_bnn_m
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CALL = re.compile(r"^_check\(_probe\(globals\(\), seed=(\d+)\)\)\s*$", re.M)
-# A visible test cell: its probe and check live in ``visible_tests.py`` beside the notebook (shipped
-# to students), with the harness ``visible_harness.py`` that module imports; the cell asserts, so
-# the teaching message is the first thing a failure shows.
-VISIBLE_MODULE, HARNESS = "visible_tests.py", "visible_harness.py"
-VISIBLE = re.compile(r"^from visible_tests import (\w+) as _probe, (\w+) as _check\n"
-                     r"problem = _check\(_probe\(globals\(\), seed=(\d+)\)\)\n"
-                     r"assert not problem, problem\s*$", re.M)
+# A test cell is four lines: it imports its probe and check from a module beside the notebook and
+# asserts, so the teaching message is the first thing a failure shows. Visible tests come from
+# ``visible_tests.py`` (shipped to students); hidden tests, with the targets they share, from
+# ``hidden_tests.py`` (never released: the whole cell sits between the hidden-test markers). Both
+# modules import the harness ``visible_harness.py``. A check ``<name>_check`` may have a
+# ``<name>_stats`` beside it: the statistics it judges (``visible_harness.Stat``), which
+# ``course calibrate`` measures.
+VISIBLE_MODULE, HIDDEN_MODULE, HARNESS = "visible_tests.py", "hidden_tests.py", "visible_harness.py"
+TEST_CELL = re.compile(r"^from (visible_tests|hidden_tests) import (\w+) as _probe, (\w+) as _check\n"
+                       r"problem = _check\(_probe\(globals\(\), seed=(\d+)\)\)\n"
+                       r"assert not problem, problem\s*$", re.M)
+VISIBLE = TEST_CELL  # the name earlier code used
 HARNESS_IMPORT = re.compile(r"^from visible_harness import .*$", re.M)
 
 
@@ -80,33 +85,35 @@ def test_cells(assignment):
             for c in nb["cells"] if is_test(c)]
 
 
-def visible_source(folder):
-    """The source of ``folder``'s visible tests, the harness included in place of its import
-    (one text that defines every probe and check, runnable without the files on ``sys.path``)."""
+def visible_source(folder, module=VISIBLE_MODULE):
+    """The source of ``folder``'s test module (``visible_tests.py`` or ``hidden_tests.py``), the
+    harness included in place of its import (one text that defines every probe and check, runnable
+    without the files on ``sys.path``)."""
     folder = Path(folder)
-    for name in (VISIBLE_MODULE, HARNESS):
+    for name in (module, HARNESS):
         if not (folder / name).is_file():
-            raise ValueError(f"{folder / name} is missing: a visible test cell imports its probe and "
-                             f"check from {VISIBLE_MODULE}, which uses {HARNESS}; keep both beside the "
-                             "notebook")
+            raise ValueError(f"{folder / name} is missing: a test cell imports its probe and check "
+                             f"from {module}, which uses {HARNESS}; keep both beside the notebook")
     harness = (folder / HARNESS).read_text()
-    return HARNESS_IMPORT.sub(lambda _: harness, (folder / VISIBLE_MODULE).read_text(), count=1)
+    return HARNESS_IMPORT.sub(lambda _: harness, (folder / module).read_text(), count=1)
 
 
 def test_program(cell_src, folder):
-    """``(source, seed)`` of a test cell: ``source`` defines ``_probe(ns, seed)`` and ``_check(r)``
-    (which raises ``AssertionError`` with the teaching message), without the call and the hidden
-    markers. A visible cell's definitions are read from ``folder`` (the instructor's
-    ``solutions/<id>/``), never from a student's copy."""
-    m = VISIBLE.search(cell_src)
+    """``(source, seed)`` of a test cell: ``source`` defines ``_probe(ns, seed)``, ``_check(r)``
+    (which raises ``AssertionError`` with the teaching message) and ``_stats`` (the check's
+    ``<name>_stats``, or None), without the call and the hidden markers. The definitions are read
+    from ``folder`` (the instructor's ``solutions/<id>/``), never from a student's copy."""
+    m = TEST_CELL.search(cell_src)
     if m:
-        probe, check, seed = m.groups()
+        module, probe, check, seed = m.groups()
+        stats = check[:-len("_check")] + "_stats" if check.endswith("_check") else ""
         wrapper = (f"\n_probe = {probe}\n\n\ndef _check(r):\n    problem = {check}(r)\n"
-                   "    assert not problem, problem\n")
-        return visible_source(folder) + wrapper, int(seed)
+                   f"    assert not problem, problem\n\n\n_stats = globals().get({stats!r})\n")
+        return visible_source(folder, module + ".py") + wrapper, int(seed)
     m = CALL.search(cell_src)
     if not m:
-        raise ValueError("a test cell must end with the probe/check call or be a visible-test cell")
+        raise ValueError("a test cell must import its probe and check from visible_tests or "
+                         "hidden_tests (four lines), or end with the probe/check call")
     body = "\n".join(ln for ln in CALL.sub("", cell_src).splitlines()
                      if ln.strip() not in (BEGIN_HIDDEN, END_HIDDEN))
     if HARNESS_IMPORT.search(body):  # hidden probes run quietly too (visible_harness.quiet)

@@ -15,7 +15,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
-from .notebooks import ASSIGNMENTS, ROOT, load, source
+from .notebooks import ASSIGNMENTS, HIDDEN_MODULE, ROOT, load, source
 
 LAB_CONFIG = "jupyter-student"
 SHIPPED = ["requirements.txt", "environment.yml"]
@@ -150,7 +150,8 @@ def secrets_in(dest):
     found = []
     for path in Path(dest).rglob("*"):
         rel = path.relative_to(dest).as_posix()
-        if rel.split("/")[0] in ("solutions", "tests", "course", "submitted", "autograded", "feedback"):
+        if rel.split("/")[0] in ("solutions", "tests", "course", "submitted", "autograded", "feedback") \
+                or path.name == HIDDEN_MODULE:
             found.append(rel)
         elif path.is_file() and path.suffix in (".py", ".ipynb", ".md", ".txt", ".json", ".yml", ""):
             text = path.read_text(errors="replace")
