@@ -15,11 +15,13 @@ import numpy as np
 from visible_harness import Stat, probe, stats_problem, teaching
 
 # Standard errors of every statistic a check judges: the sd of the statistic across runs of the
-# reference solution with fresh seeds. Measured by `course calibrate 05_hmc` (until it landed, by
-# benchmarks/tolerances.py: 10,000 runs for "gaussian" and "regression", 7,624 for "banana"; the
-# largest |z| seen was 4.66, the lag-1 autocorrelation). A statistic passes within K standard
-# errors: 17 statistics at K = 5 give about 17 x 5.7e-7 = 1e-5 false fails per grading under
-# normality (well under the 1e-4 goal, with room for the slightly heavy tails seen).
+# reference solution with fresh seeds. Measured by benchmarks/tolerances.py (10,000 runs for
+# "gaussian" and "regression", 7,624 for "banana"; the largest |z| seen was 4.66, the lag-1
+# autocorrelation) and re-measured on these probes over 300 fresh seeds (2026-12-02): every sd within
+# 6% of these, but the share |theta1| > 1, 0.0081 over 400 runs (0.0072 before): declared at 0.0081.
+# `course calibrate 05_hmc` re-measures them. A statistic passes within K standard errors: 17 hidden
+# and 6 visible statistics at K = 5 give about 23 x 5.7e-7 = 1.3e-5 false fails per grading under
+# normality (under the 1e-4 goal, with room for the slightly heavy tails seen).
 SD = {
     "gaussian": {"mean of theta1": 0.0526, "mean of theta2": 0.1692, "sd of theta1": 0.0250,
                  "sd of theta2": 0.0841, "correlation": 0.00576, "acceptance rate": 0.00311,
@@ -29,7 +31,7 @@ SD = {
     # The banana is judged by quantile-type statistics: moments of theta2 have heavy right tails
     # across runs (a rare long excursion up one arm; 5-sd tolerances on the sd of theta2 failed the
     # reference 5 times in 8,372 runs), these are near-normal (|z| <= 3.95 over 7,624 runs).
-    "banana": {"mean of theta1": 0.0156, "share of draws with |theta1| > 1": 0.0072,
+    "banana": {"mean of theta1": 0.0156, "share of draws with |theta1| > 1": 0.0081,
                "median of theta2": 0.0177, "interquartile range of theta2": 0.0225},
 }
 K = 5.0
