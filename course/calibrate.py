@@ -316,6 +316,29 @@ def text_report(report, corpus=()):
     return "\n".join(lines)
 
 
+def markdown(report, corpus=()):
+    """The report as Markdown tables (what benchmarks/README.md shows, pasted as written)."""
+    lines = [f"### {report['assignment']}: {report['runs']:,} runs of the reference", "",
+             "| check | statistic | declared sd | k | measured sd | k (measured sds) | max \\|z\\| "
+             "| outside | false fail | 95 % bound |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for c in report["checks"]:
+        if not c["stats"]:
+            lines.append(f"| {c['grade_id']} | exact conditions | | | | | | {c['fails']} | | |")
+        for s in c["stats"]:
+            lines.append(f"| {c['grade_id']} | {s['name']} | {s['sd_declared']:.4g} | {s['k']:g} | "
+                         f"{s['sd']:.4g} | {s['k_measured']:.2f} | {s['max_abs_z']:.2f} | {s['outside']} | "
+                         f"{_fmt_p(s['p_fail'])} | {_fmt_p(s['p_fail_upper'])} |")
+    lines += ["", f"Assignment ({report['points']:g} points): false fail per grading "
+              f"{_fmt_p(report['p_fail'])}, 95 % upper bound {_fmt_p(report['p_fail_upper'])}; "
+              f"runs with any failed check {report['runs_with_a_fail']} of {report['runs']:,}."]
+    bugs = [b for b in corpus if not b["correct"]]
+    if corpus:
+        caught = sum(1 for b in bugs if b["loses_points"])
+        lines.append(f"Corpus ({corpus[0]['runs']} runs each): {caught} of {len(bugs)} bugs lose points; "
+                     f"{sum(1 for b in corpus if b['correct'] and b['loses_points'])} correct files do.")
+    return "\n".join(lines) + "\n"
+
+
 def plot(report, path):
     """One panel per statistic: the measured distribution of (value - expected) / declared sd, with
     the tolerance band +-k."""
@@ -367,6 +390,7 @@ def write(report, corpus, folder):
         for s in c["stats"]:
             s.pop("_z", None)
     (folder / f"{name}.json").write_text(json.dumps(clean, indent=1))
+    (folder / f"{name}.md").write_text(markdown(report, corpus))
     return folder / f"{name}.json", png
 
 

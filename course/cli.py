@@ -173,6 +173,8 @@ def cmd_calibrate(args):
     if args.runs < 3 or args.corpus_runs < 0 or (args.workers is not None and args.workers < 1):
         raise CourseError("--runs must be >= 3, --corpus-runs >= 0 and --workers >= 1")
     workers = args.workers or cal.cpu_count()
+    if args.corpus and not Path(args.corpus).is_dir():
+        raise CourseError(f"--corpus {args.corpus}: no such folder")
     out = paths.writable(Path(args.out) if args.out else paths.reports / "calibration")
     status = 0
     for a in ids:
@@ -181,7 +183,7 @@ def cmd_calibrate(args):
             report = cal.calibrate(paths.source(a), args.runs, workers, args.seed)
         except ValueError as exc:
             raise CourseError(f"{a}: {exc}") from None
-        corpus_dir = Path(args.corpus) if args.corpus else paths.root / "tests" / "corpus" / a
+        corpus_dir = Path(args.corpus) if args.corpus else paths.corpus(a)
         corpus = (cal.corpus_power(paths.source(a), corpus_dir, args.corpus_runs, workers, args.seed)
                   if args.corpus_runs and corpus_dir.is_dir() else [])
         report["seconds"] = round(time.monotonic() - t0, 1)
