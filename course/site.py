@@ -154,6 +154,7 @@ SLIDE_WORDS = 75     # words of prose on one slide (math and code not counted): 
 SHORT_WORDS = 30      # prose up to this long is shown; longer prose goes to the speaker notes,
                       # and one sentence of it (the first with bold words, else the first) is shown
 LONG_CODE_LINES = 12  # code longer than this is not shown (its figure or printout is)
+FIGURE_CODE_LINES = 4  # code that draws a figure is shown only this short: the figure is the point
 CODE_CHARS = 100      # nor is code wider than this: at 16 px a line of 100 characters fills the slide
 TEXT_CHARS, TEXT_LINE = 70, 34  # characters per line and line height of 24 px prose
 HEADING_CHARS, HEADING_LINE = 45, 48
@@ -279,10 +280,11 @@ def _output_height(output):
     return len(text.splitlines()) * CODE_LINE + 8
 
 
-def _code_shown(src):
-    lines = src.strip().splitlines()
-    return (not lines[0].startswith(CHECK_MARK) and len(lines) <= LONG_CODE_LINES
-            and max(len(x) for x in lines) <= CODE_CHARS)
+def _code_shown(cell):
+    lines = _source(cell).strip().splitlines()
+    figure = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+    return (not lines[0].startswith(CHECK_MARK) and max(len(x) for x in lines) <= CODE_CHARS
+            and len(lines) <= (FIGURE_CODE_LINES if figure else LONG_CODE_LINES))
 
 
 def markdown_pieces(cell):
@@ -321,13 +323,14 @@ def markdown_pieces(cell):
 def code_piece(cell):
     """A code cell as one ``(cell, role, height)`` piece: role "show" or "skip". Its input is shown
     when short and narrow (:func:`_code_shown`), else removed (``remove_input`` tag) if it has
-    something to show; widget views are dropped (a static deck has no widget runtime)."""
+    something to show (code that draws a figure is shown only up to FIGURE_CODE_LINES); widget
+    views are dropped (a static deck has no widget runtime)."""
     src = _source(cell).strip()
     cell["outputs"] = [o for o in cell.get("outputs", [])
                        if "application/vnd.jupyter.widget-view+json" not in o.get("data", {})]
     if not src:
         return cell, "skip", 0.0
-    shown = _code_shown(src)
+    shown = _code_shown(cell)
     height = sum(_output_height(o) for o in cell["outputs"] if o["output_type"] != "error")
     if shown:
         height += len(src.splitlines()) * CODE_LINE + 16
@@ -340,6 +343,12 @@ def code_piece(cell):
     return cell, "show", height
 
 
+def continued(heading, cid):
+    """The sub-slide that continues the section ``heading``: its heading, marked as continued."""
+    return {"cell_type": "markdown", "id": f"{cid}-continued", "source": f"### {heading} (continued)",
+            "metadata": {"slideshow": {"slide_type": "subslide"}}}
+
+
 def derive_slide_types(nb):
     """A copy of notebook ``nb`` (a dict) cut into a talk; the input is not changed.
 
@@ -349,12 +358,12 @@ def derive_slide_types(nb):
     goes to the speaker notes whole, and one short sentence of it stays on the slide. Code cells
     (:func:`code_piece`) show short code, and the figures and printouts of the rest. When a slide's
     estimated height would pass SLIDE_BUDGET, or its prose SLIDE_WORDS words, the next piece starts
-    a sub-slide (the same section, continued below). A cell that already has ``slideshow``
-    metadata keeps it, whole.
+    a sub-slide (the same section, continued below, under its heading marked as continued). A cell
+    that already has ``slideshow`` metadata keeps it, whole.
     """
     nb = copy.deepcopy(nb)
     nb.get("metadata", {}).pop("widgets", None)
-    cells, height, words, has_body = [], 0.0, 0, False
+    cells, height, words, has_body, heading = [], 0.0, 0, False, None
     for cell in nb["cells"]:
         cell.setdefault("metadata", {})
         explicit = cell["metadata"].get("slideshow", {}).get("slide_type")
@@ -375,10 +384,17 @@ def derive_slide_types(nb):
                 kind = role
             elif role in ("heading1", "heading2") or not cells:
                 kind, height, words, has_body = "slide", h, w, False
+                heading = _source(piece).lstrip("# ") if role != "show" else None
             elif role == "heading3":
                 kind, height, words, has_body = "subslide", h, w, False
+                heading = _source(piece).lstrip("# ")
             elif has_body and (height + h > SLIDE_BUDGET or words + w > SLIDE_WORDS):
-                kind, height, words = "subslide", h, w
+                # The section goes on below, under its heading (smaller, marked as continued).
+                kind, height, words = "fragment", HEADING_LINE + 10 + h, w + prose_words(heading or "") + 1
+                if heading:
+                    cells.append(continued(heading, piece.get("id", "cell")))
+                else:
+                    kind = "subslide"
             else:
                 kind, height, words, has_body = "fragment", height + h, words + w, True
             piece["metadata"]["slideshow"] = {"slide_type": kind}
