@@ -47,11 +47,13 @@ WALK = r"""async () => {
     const box = document.querySelector('.reveal .slides').getBoundingClientRect();
     const scale = Reveal.getScale();
     const out = {right: 0, bottom: 0, left: 0, top: 0, clipped: [], culprit: {}};
-    const walk = e => {
+    // Every element: an edge beyond the box counts unless a clipping ancestor hides it (then that
+    // ancestor, or the scroller inside it, reports the clipping).
+    const walk = (e, inClip) => {
       for (const c of e.children) {
         if (c.matches('aside.notes, .MJX_Assistive_MathML, script, style')) continue;
         const r = c.getBoundingClientRect(), name = c.tagName + '.' + String(c.className).slice(0, 40);
-        if (r.width || r.height) {
+        if ((r.width || r.height) && !inClip) {
           const edges = {right: (r.right - box.left) / scale - W, bottom: (r.bottom - box.top) / scale - H,
                          left: (box.left - r.left) / scale, top: (box.top - r.top) / scale};
           for (const k in edges) if (edges[k] > out[k]) { out[k] = edges[k]; out.culprit[k] = name; }
@@ -61,10 +63,10 @@ WALK = r"""async () => {
         const [sw, sh, cw, ch] = [c.scrollWidth, c.scrollHeight, c.clientWidth, c.clientHeight];
         if ((clipX && sw > cw + 1) || (clipY && sh > ch + 1))
           out.clipped.push(`${name} ${sw}x${sh} in ${cw}x${ch}`);
-        if (!clipX && !clipY) walk(c);
+        walk(c, inClip || clipX || clipY);
       }
     };
-    walk(s);
+    walk(s, false);
     return out;
   }
 
