@@ -63,7 +63,7 @@ WALK = r"""async () => {
         const [sw, sh, cw, ch] = [c.scrollWidth, c.scrollHeight, c.clientWidth, c.clientHeight];
         if ((clipX && sw > cw + 1) || (clipY && sh > ch + 1))
           out.clipped.push(`${name} ${sw}x${sh} in ${cw}x${ch}`);
-        walk(c, inClip || clipX || clipY);
+        if (!c.matches('.MathJax')) walk(c, inClip || clipX || clipY);  // a formula's box holds it
       }
     };
     walk(s, false);

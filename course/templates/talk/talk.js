@@ -9,6 +9,11 @@
    A slide is fitted once (the layout of a slide does not depend on its fragments: hidden fragments
    keep their space) and then carries data-fitted="1". */
 var Talk = (function () {
+  // The speaker notes keep their TeX as written (the speaker view has no MathJax), and MathJax
+  // spends no time on them. This script is inline after the slides, so this runs as the page is
+  // parsed, before MathJax's first typeset (at the page's load).
+  document.querySelectorAll("aside.notes").forEach(function (n) { n.classList.add("tex2jax_ignore"); });
+
   var MIN_FONT = 0.5, MIN_FIGURE = 0.45;
   var WIDE = ".MathJax_Display, div.highlight > pre, .jp-OutputArea-output > pre, .jp-RenderedMarkdown table";
 
@@ -59,7 +64,9 @@ var Talk = (function () {
         });
       };
       // MathJax typesets hidden slides with wrong metrics: typeset again once the slide is shown.
-      if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(["Rerender", MathJax.Hub, slide], done);
+      if (window.MathJax && MathJax.Hub && slide.querySelector(".MathJax, .MathJax_Display"))
+        MathJax.Hub.Queue(["Rerender", MathJax.Hub, slide], done);
+      else if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(done);
       else done();
     }
     Reveal.on("ready", function (e) { show(e.currentSlide); });
