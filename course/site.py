@@ -26,6 +26,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from .notebooks import ROOT, load
@@ -415,13 +416,23 @@ def without_widget_views(nb):
     return nb
 
 
+def talk_counts(nb):
+    """How a talk (a notebook from :func:`derive_slide_types`) is cut: counts of slides (including
+    sub-slides), fragments, notes and skipped cells."""
+    kinds = Counter(c["metadata"]["slideshow"]["slide_type"] for c in nb["cells"])
+    return {"slides": kinds["slide"] + kinds["subslide"], "fragments": kinds["fragment"],
+            "notes": kinds["notes"], "skipped": kinds["skip"]}
+
+
 def export_slides(path, out_dir):
-    """Write ``out_dir/<stem>.slides.html``: one lecture as an offline reveal.js deck."""
+    """Write ``out_dir/<stem>.slides.html``: one lecture as an offline reveal.js deck. Returns its
+    path and :func:`talk_counts`."""
     import nbformat
     from nbconvert import SlidesExporter
     from traitlets.config import Config
 
-    nb = nbformat.reads(json.dumps(derive_slide_types(load(path))), as_version=4)
+    talk = derive_slide_types(load(path))
+    nb = nbformat.reads(json.dumps(talk), as_version=4)
     cfg = Config()
     cfg.SlidesExporter.reveal_url_prefix = "reveal.js"
     cfg.SlidesExporter.reveal_theme = "white"  # its fonts are local; "simple" imports web fonts
@@ -441,19 +452,20 @@ def export_slides(path, out_dir):
     body, _ = exporter.from_notebook_node(nb)
     out = Path(out_dir) / f"{Path(path).stem}.slides.html"
     out.write_text(body)
-    return out
+    return out, talk_counts(talk)
 
 
 def build_slides(paths, build=BUILD):
-    """Every lecture as ``build/slides/<stem>.slides.html`` with reveal.js and MathJax beside."""
+    """Every lecture as ``build/slides/<stem>.slides.html`` with reveal.js and MathJax beside.
+    Returns ``(path, counts)`` per deck (:func:`export_slides`)."""
     copy_mathjax(build)
     out_dir = copy_reveal(build)
-    outs = [export_slides(p, out_dir) for p in paths]
-    items = "\n".join(f'<li><a href="{o.name}">{o.stem.removesuffix(".slides")}</a></li>' for o in outs)
+    decks = [export_slides(p, out_dir) for p in paths]
+    items = "\n".join(f'<li><a href="{o.name}">{o.stem.removesuffix(".slides")}</a></li>' for o, _ in decks)
     (out_dir / "index.html").write_text(
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Slides</title></head>"
         f"<body><h1>Bayesian inference by sampling: slides</h1><ol>{items}</ol></body></html>\n")
-    return outs
+    return decks
 
 
 def lecture_html(path, html_dir, execute, jupyter):

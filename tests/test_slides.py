@@ -19,6 +19,7 @@ from test_browser_site import MATHJAX_IDLE, watch_requests
 
 from conftest import IN_CI
 from course import site
+from course.notebooks import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SLIDES = ROOT / "build" / "slides"
@@ -169,6 +170,8 @@ def test_deck_reads_as_a_talk_every_slide_fits_the_box(browser_page, deck):
         walk = page.evaluate(WALK)
         report = walk["report"]
         assert len(report) == walk["total"] >= 8, f"visited {len(report)} of {walk['total']} slides"
+        talk = site.derive_slide_types(load(ROOT / "lectures" / f"{deck}.ipynb"))
+        assert walk["total"] == site.talk_counts(talk)["slides"]  # the deck is cut as course/site.py says
         failures = {s["slide"]: p for s in report if (p := problems(s))}
         assert not failures, f"{deck}: " + "; ".join(f"slide {k}: {', '.join(v)}"
                                                      for k, v in failures.items())
