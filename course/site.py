@@ -10,11 +10,11 @@ are missing) and are copied into ``build/``, so no page asks a CDN for anything:
 - reveal.js 4.6.0 (the major version nbconvert's reveal template is written for), and require.js
   and jQuery, which nbconvert's templates load (from a CDN by default).
 
-Slides are nbconvert's slides exporter run on a copy of each lecture whose cells get a slide type
-derived here (:func:`derive_slide_types`), so that the lectures need no hand tagging: a cell with
-a ``#``/``##`` heading starts a slide, a ``###`` heading a sub-slide, long code is skipped (its
-figures are kept, on a fragment of their own), and a cell that already has ``slideshow`` metadata
-keeps it.
+Slides are nbconvert's slides exporter run on a copy of each lecture cut into a talk here
+(:func:`derive_slide_types`: headings start slides, equations, list items and short prose are
+fragments, long prose goes to the speaker notes, long code gives way to its figure or printout), so
+the lectures need no hand tagging; the deck's template (``templates/talk/``) adds the talk's CSS and
+``talk.js``, which fits each slide into reveal.js's slide box in the browser.
 """
 
 import base64
@@ -151,7 +151,7 @@ def copy_reveal(build=BUILD):
 # measures the real slide in the browser and fits what the estimate misses.
 SLIDE_WIDTH, SLIDE_HEIGHT = 960, 700
 SLIDE_BUDGET = 560    # estimated content per slide: the rest is margin for the estimate's error
-SLIDE_WORDS = 75     # words of prose on one slide (math and code not counted): more is a page
+SLIDE_WORDS = 75      # words of prose on one slide (math and code not counted): more is a page
 SHORT_WORDS = 30      # prose up to this long is shown; longer prose goes to the speaker notes,
                       # and one sentence of it (the first with bold words, else the first) is shown
 LONG_CODE_LINES = 12  # code longer than this is not shown (its figure or printout is)
