@@ -154,6 +154,7 @@ SLIDE_BUDGET = 560    # estimated content per slide: the rest is margin for the 
 SLIDE_WORDS = 75      # words of prose on one slide (math and code not counted): more is a page
 SHORT_WORDS = 30      # prose up to this long is shown; longer prose goes to the speaker notes,
                       # and one sentence of it (the first with bold words, else the first) is shown
+KEY_MIN_WORDS = 6     # a bold sentence shorter than this is a lead-in, not the paragraph's point
 LONG_CODE_LINES = 12  # code longer than this is not shown (its figure or printout is)
 FIGURE_CODE_LINES = 4  # code that draws a figure is shown only this short: the figure is the point
 CODE_CHARS = 100      # nor is code wider than this: at 16 px a line of 100 characters fills the slide
@@ -230,13 +231,15 @@ def sentences(text):
 
 def key_sentence(text):
     """The sentence of a long paragraph that stays on the slide, or None: the first short one
-    (at most SHORT_WORDS words) that has bold words, else the first sentence if it is short. A list
-    item keeps its marker."""
+    (KEY_MIN_WORDS to SHORT_WORDS words) that has bold words, else the first sentence if it is
+    short. A list item keeps its marker."""
     marker = LIST_ITEM.match(text)
     body = text[marker.end():] if marker else text
     parts = sentences(body)
     short = [p for p in parts if len(p.split()) <= SHORT_WORDS]
-    pick = next((p for p in short if "**" in p), parts[0] if short and short[0] == parts[0] else None)
+    # A bold lead-in alone ("**The question.**") says too little to stand for its paragraph.
+    pick = next((p for p in short if "**" in p and len(p.split()) >= KEY_MIN_WORDS),
+                parts[0] if short and short[0] == parts[0] else None)
     if pick is None:
         return None
     return (marker.group() if marker else "") + " ".join(pick.split())
