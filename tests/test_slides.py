@@ -104,7 +104,8 @@ WALK = r"""async () => {
   const report = [];
   for (let guard = 0; guard < 2000; guard++) {
     const s = Reveal.getCurrentSlide(), at = Reveal.getIndices();
-    for (let t = 0; t < 400 && s.dataset.fitted !== '1'; t++) await sleep(25);  // talk.js fitted it
+    // talk.js fits a slide once it is shown and typeset (30 s at most: a loaded machine is slow).
+    for (let t = 0; t < 3000 && s.dataset.fitted !== '1'; t++) await sleep(10);
     const frags = [...s.querySelectorAll('.fragment')];
     const steps = [];
     for (let k = 0; k < frags.length; k++) { Reveal.next(); steps.push(Reveal.getIndices().f); }
