@@ -192,10 +192,11 @@ def cmd_notebooks(args):
 def cmd_slides(args):
     paths = [p for p in lectures() if not args.only or p.stem in args.only]
     t0 = time.perf_counter()
-    outs = site.build_slides(paths, BUILD)
-    for out in outs:
-        print(f"build/slides/{out.name}")
-    print(f"{len(outs)} decks in {time.perf_counter() - t0:.1f} s (open build/slides/index.html)")
+    decks = site.build_slides(paths, BUILD)
+    for out, n in decks:
+        print(f"build/slides/{out.name}: {n['slides']} slides, {n['fragments']} fragments, "
+              f"{n['notes']} speaker notes, {n['skipped']} cells left out")
+    print(f"{len(decks)} decks in {time.perf_counter() - t0:.1f} s (open build/slides/index.html)")
     return 0
 
 

@@ -163,6 +163,41 @@ def cmd_student_copy(args):
     return 0
 
 
+def cmd_calibrate(args):
+    import time
+
+    from . import calibrate as cal
+
+    paths = CoursePaths(args.course_dir)
+    ids = paths.assignments() if args.all else [paths.require(args.assignment)]
+    if args.runs < 3 or args.corpus_runs < 0 or (args.workers is not None and args.workers < 1):
+        raise CourseError("--runs must be >= 3, --corpus-runs >= 0 and --workers >= 1")
+    workers = args.workers or cal.cpu_count()
+    if args.corpus and not Path(args.corpus).is_dir():
+        raise CourseError(f"--corpus {args.corpus}: no such folder")
+    out = paths.writable(Path(args.out) if args.out else paths.reports / "calibration")
+    status = 0
+    for a in ids:
+        t0 = time.monotonic()
+        try:
+            report = cal.calibrate(paths.source(a), args.runs, workers, args.seed)
+        except ValueError as exc:
+            raise CourseError(f"{a}: {exc}") from None
+        corpus_dir = Path(args.corpus) if args.corpus else paths.corpus(a)
+        corpus = (cal.corpus_power(paths.source(a), corpus_dir, args.corpus_runs, workers, args.seed)
+                  if args.corpus_runs and corpus_dir.is_dir() else [])
+        report["seconds"] = round(time.monotonic() - t0, 1)
+        print(cal.text_report(report, corpus))
+        js, png = cal.write(report, corpus, out)
+        print(f"{a}: {report['seconds']} s with {workers} worker(s); report {js}"
+              + (f", plot {png}" if png else ""))
+        problems = cal.budget_problems(report)
+        for prob in problems:
+            print(f"BUDGET: {prob}")
+        status = status or (1 if problems else 0)
+    return status
+
+
 def parser():
     p = argparse.ArgumentParser(prog="course", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -217,6 +252,18 @@ def parser():
     nb.add_argument("only", nargs="*", help="lecture names (stems) to run; default all")
     sc = add("student-copy", cmd_student_copy, "the folder students get (no solutions, no hidden tests)")
     sc.add_argument("folder", help="a new or empty folder outside the repository")
+    ca = add("calibrate", cmd_calibrate, "error rates of an assignment's checks: false fails and power")
+    ca.add_argument("assignment", nargs="?")
+    ca.add_argument("--all", action="store_true", help="every assignment of the course")
+    ca.add_argument("--runs", type=int, default=200, help="runs of the reference (default 200)")
+    ca.add_argument("--corpus-runs", type=int, default=10,
+                    help="runs of each corpus file (default 10; 0 skips the corpus)")
+    ca.add_argument("--corpus", default=None,
+                    help="folder of submissions (*.py) to measure power on (default tests/corpus/<id>)")
+    ca.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    ca.add_argument("--seed", type=int, default=None, help="entropy of the runs' seeds (default: fresh)")
+    ca.add_argument("--out", default=None,
+                    help="folder for <id>.json and <id>.png (default: reports/calibration)")
     sl = add("slides", cmd_slides, "every lecture as an offline reveal.js deck in build/slides")
     sl.add_argument("only", nargs="*", help="lecture names (stems); default all")
     return p
@@ -230,8 +277,8 @@ def main(argv=None):
             stream.reconfigure(errors="backslashreplace")
     p = parser()
     args = p.parse_args(argv)
-    if args.command == "release" and not (args.all or args.assignment):
-        p.error("release needs an assignment id or --all")
+    if args.command in ("release", "calibrate") and not (args.all or args.assignment):
+        p.error(f"{args.command} needs an assignment id or --all")
     try:
         if args.command not in ("init", "build", "notebooks", "slides", "student-copy"):
             CoursePaths(args.course_dir).check()

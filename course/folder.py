@@ -27,6 +27,8 @@ def init_course(folder, empty=False):
     if not empty:
         for a in CoursePaths(REPO).assignments():
             shutil.copytree(REPO / "solutions" / a, paths.solutions / a)
+            if (REPO / "tests" / "corpus" / a).is_dir():  # what `course calibrate` measures power on
+                shutil.copytree(REPO / "tests" / "corpus" / a, paths.corpus(a))
     layout = _paths.__doc__.split("A course folder", 1)[1]
     (paths.root / "README.md").write_text(README.format(root=paths.root, layout="A course folder" + layout))
     return paths

@@ -8,7 +8,8 @@ A course folder (nbgrader's layout, as ``nbgrader_config.py`` names it)::
     submitted/<student>/<id>/          collected submissions (+ timestamp.txt)
     autograded/<student>/<id>/         what formgrader opens; autograded/.judge/<id>/ caches verdicts
     feedback/<student>/<id>/           per-student feedback pages
-    reports/                           exports (grades.csv, LMS files, summary)
+    reports/                           exports (grades.csv, LMS files, summary), calibration/
+    tests/corpus/<id>/*.py             submissions with known bugs: `course calibrate` measures power
     gradebook.db                       the default gradebook (any SQLAlchemy URL with --db)
 
 This repository is itself a course folder (the default).
@@ -82,6 +83,10 @@ class CoursePaths:
 
     def autograded_notebook(self, student, assignment):
         return self.autograded / student / assignment / f"{assignment}.ipynb"
+
+    def corpus(self, assignment):
+        """Known-buggy (and known-correct) answers, one ``*.py`` each, for ``course calibrate``."""
+        return self.root / "tests" / "corpus" / assignment
 
     def judge_cache(self, assignment):
         return self.autograded / ".judge" / assignment

@@ -1,10 +1,10 @@
-"""The built site and the slide decks, offline, in a real headless Chromium (Debian's).
+"""The built site, offline, in a real headless Chromium (Debian's).
 
 What a reader sees: every page of ``course build --site-only`` loads without one failed request
 (no font or script 404s, nothing fetched from outside the loopback server), its math is set in
-MathJax's TeX fonts (variables italic) and the dot of ``\\dot q`` sits on its ``q``; one deck of
-``course slides`` opens, steps from its first slide to its last, and shows figures and math on
-the way. Without Chromium the tests skip (and fail under CI=true), as tests/test_browser.py does.
+MathJax's TeX fonts (variables italic) and the dot of ``\\dot q`` sits on its ``q``. The slide
+decks have tests/test_slides.py. Without Chromium the tests skip (and fail under CI=true), as
+tests/test_browser.py does.
 """
 
 import subprocess
@@ -18,7 +18,6 @@ from conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-DECK = "05_hmc"  # the deck the test steps through: figures, display math and \dot q
 
 pytestmark = [
     pytest.mark.skipif(not chromium() and not IN_CI,
@@ -109,49 +108,3 @@ def test_site_pages_load_everything_offline_and_set_math_in_tex_fonts():
     # MathJax's own TeX web fonts, nothing else (STIX-Web was the old copy's only family).
     assert fonts and all("/TeX/" in u and "STIX" not in u for u in fonts), sorted(set(fonts))
     assert any(u.split("?")[0].endswith("MathJax_Math-Italic.woff") for u in fonts), sorted(set(fonts))
-
-
-def test_slide_deck_steps_through_with_figures_and_math_offline():
-    assert chromium(), "CI=true but no chromium: .ci/run should have installed it"
-    run_course("slides", DECK)
-    deck = BUILD / "slides" / f"{DECK}.slides.html"
-    assert deck.exists()
-    with static_server(BUILD) as base, browser() as b:
-        page = b.new_page(viewport={"width": 1280, "height": 800})
-        bad = watch_requests(page)
-        try:
-            page.goto(f"{base}/slides/{deck.name}")
-            page.wait_for_selector(".reveal.ready", timeout=60_000)
-            page.wait_for_function(MATHJAX_IDLE, timeout=60_000)
-            seen_figures, seen_math, steps, hashes, shot = 0, 0, 0, [], False
-            while steps < 500:
-                state = page.evaluate("""() => {
-                  const s = [...document.querySelectorAll('.reveal .slides section.present')].pop();
-                  const shown = e => !e.closest('.fragment')
-                    || e.closest('.fragment').classList.contains('visible');
-                  const imgs = [...s.querySelectorAll('img')].filter(shown);
-                  const math = [...s.querySelectorAll('.MathJax')].filter(shown)
-                    .filter(m => m.getBoundingClientRect().width > 0);
-                  return {hash: location.hash, math: math.length,
-                          imgs: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
-                          broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length};
-                }""")
-                assert state["broken"] == 0, state
-                seen_figures = max(seen_figures, state["imgs"])
-                seen_math = max(seen_math, state["math"])
-                if state["imgs"] and not shot:
-                    save_artifacts(page, f"slides-{DECK}-figure")  # what the audience sees, to look at
-                    shot = True
-                hashes.append(state["hash"])
-                page.keyboard.press("Space")
-                steps += 1
-                page.wait_for_timeout(250)
-                if len(hashes) >= 3 and hashes[-1] == hashes[-2] == hashes[-3]:
-                    break  # the last slide: Space no longer moves
-            distinct = {h.split("/")[1] if h.count("/") >= 1 and h != "#/" else "0" for h in hashes}
-            assert len(distinct) >= 8, f"only {len(distinct)} slides stepped through: {sorted(distinct)}"
-            assert seen_figures >= 1 and seen_math >= 1, (seen_figures, seen_math)
-            assert not bad, bad
-        except Exception:
-            save_artifacts(page, f"slides-{DECK}")
-            raise
