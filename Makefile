@@ -6,7 +6,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: all site slides test lab instructor-lab notebooks exercises bench bench-numpyro clean
+.PHONY: all site slides test lab instructor-lab notebooks exercises calibrate bench bench-numpyro clean
 all: $(VENV)/.installed node_modules/.installed
 	$(BIN)/course build
 
@@ -39,6 +39,12 @@ notebooks: $(VENV)/.installed
 
 exercises: $(VENV)/.installed
 	$(BIN)/course release --all
+
+# The long error-budget study: every assignment's checks over RUNS fresh streams, and the corpus's
+# power (reports/calibration/<id>.{json,md,png}; benchmarks/README.md quotes the .md tables).
+RUNS ?= 10000
+calibrate: $(VENV)/.installed
+	$(BIN)/course calibrate --all --runs $(RUNS) --corpus-runs 20
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/samplers.py
