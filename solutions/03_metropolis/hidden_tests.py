@@ -114,7 +114,7 @@ def books(s, start, rate, who):
                 "stored rows share one array that was later modified (store a copy of theta)?")
     n = len(s)
     if not abs(rate * n - moved.sum()) <= 1e-9 * n:
-        return (f"`{who}`: with n_steps = {n}, acceptance_rate * n_steps = {rate * n:.4g}, but the "
+        return (f"`{who}`: with n_steps = {n}, acceptance_rate * n_steps = {rate * n:.6g}, but the "
                 f"chain moved {moved.sum()} times: count accepted proposals and divide by n_steps "
                 "(the start is neither a row nor an accepted proposal)")
     return None

@@ -1,6 +1,7 @@
 """BUG (shortcut): the acceptance ratio computed from densities, exp(log_post(proposal)) /
 exp(log_post(current)). Right where log_post is near 0; where a real log posterior lives (-1,000)
-both underflow to 0, the ratio is nan and no proposal is ever accepted (test_metropolis_moments)."""
+both underflow to 0, the ratio is nan, and min(1.0, nan) is 1.0: every proposal is accepted
+(test_metropolis_moments, test_metropolis_kernel; Validate's target near -1,000 too)."""
 import numpy as np
 
 
