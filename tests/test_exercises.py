@@ -159,6 +159,10 @@ def test_every_test_cell_has_the_probe_check_shape():
         for gid, _, src in nbk.test_cells(a):
             if nbk.is_visible(src):
                 assert nbk.VISIBLE.search(src) and len(src.strip().splitlines()) == 4, (a, gid, src)
+            elif nbk.TEST_CELL.search(src):  # four lines from hidden_tests.py, between the markers
+                lines = [ln for ln in src.strip().splitlines()
+                         if ln.strip() not in (nbk.BEGIN_HIDDEN, nbk.END_HIDDEN)]
+                assert len(lines) == 4 and "hidden_tests" in lines[1], (a, gid, src)
             else:
                 assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
                 assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
