@@ -159,6 +159,10 @@ def test_every_test_cell_has_the_probe_check_shape():
         for gid, _, src in nbk.test_cells(a):
             if nbk.is_visible(src):
                 assert nbk.VISIBLE.search(src) and len(src.strip().splitlines()) == 4, (a, gid, src)
+            elif "from hidden_tests import" in src:  # the same four lines, between the hidden markers
+                markers = (nbk.BEGIN_HIDDEN, nbk.END_HIDDEN)
+                lines = [ln for ln in src.strip().splitlines() if ln.strip() not in markers]
+                assert nbk.TEST_CELL.search(src) and len(lines) == 4, (a, gid, src)
             else:
                 assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
                 assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
