@@ -153,19 +153,18 @@ def test_reference_keeps_full_marks_under_fresh_random_streams(assignment):
 
 def test_every_test_cell_has_the_probe_check_shape():
     """The instructor workflow runs `_probe` and `_check` apart: every test cell must offer both.
-    A visible cell is short (its docstring, the import of its probe and check, the call, the assert),
-    so that Validate shows the teaching message without scrolling."""
+    A test cell is short (its docstring, the import of its probe and check, the call, the assert), so
+    that Validate shows the teaching message without scrolling; a hidden one imports from
+    hidden_tests.py, where the targets its checks share are defined once."""
     for a in PRESENT:
         for gid, _, src in nbk.test_cells(a):
             if nbk.is_visible(src):
                 assert nbk.VISIBLE.search(src) and len(src.strip().splitlines()) == 4, (a, gid, src)
-            elif nbk.TEST_CELL.search(src):  # four lines from hidden_tests.py, between the markers
-                lines = [ln for ln in src.strip().splitlines()
-                         if ln.strip() not in (nbk.BEGIN_HIDDEN, nbk.END_HIDDEN)]
-                assert len(lines) == 4 and "hidden_tests" in lines[1], (a, gid, src)
-            else:
-                assert "def _probe(ns, seed)" in src and "def _check(r)" in src, (a, gid)
-                assert len(nbk.CALL.findall(src)) == 1, (a, gid, "last line must be the probe/check call")
+            else:  # the same four lines from hidden_tests.py, between the hidden markers
+                markers = (nbk.BEGIN_HIDDEN, nbk.END_HIDDEN)
+                lines = [ln for ln in src.strip().splitlines() if ln.strip() not in markers]
+                assert "from hidden_tests import" in src and nbk.TEST_CELL.search(src) and len(lines) == 4, (
+                    a, gid, src)
             program, _ = nbk.test_program(src, nbk.solution_path(a).parent)
             assert "def _probe" in program or "_probe = " in program, (a, gid)
             assert not re.search(r"np\.testing|np\.allclose|assert_allclose", program), (a, gid)
@@ -205,7 +204,7 @@ def visible_failures(assignment, path):
 
 
 # Bug classes the visible tests need not catch (the hidden tests do), with the reason.
-NOT_VISIBLE = {"01_bootstrap/bug_one_pair_short": "n - 1 pairs: the visible binomial share has ~50% power"}
+NOT_VISIBLE = {}
 
 
 @per_assignment

@@ -125,11 +125,13 @@ def _report():
             truncated = True
             break
     mounts = [ln.split()[4] for ln in open("/proc/self/mountinfo")]
+    # Compact: the report travels in an exception message, which the harness's probe cuts at 600
+    # characters (so a few examples of each kind, and no spaces).
     report = _json.dumps({
-        "readable": readable, "named": named[:3], "n_named": len(named), "outside": outside[:3],
+        "readable": readable, "named": named[:1], "n_named": len(named), "outside": outside[:1],
         "n_outside": len(outside), "walked": n, "truncated": truncated,
-        "mounts_outside": [m for m in mounts if m != "/" and not _inside(m, allowed)][:5],
-        "top": sorted(_os.listdir("/"))[:30]})
+        "mounts_outside": [m for m in mounts if m != "/" and not _inside(m, allowed)][:2],
+        "top": sorted(_os.listdir("/"))[:30]}, separators=(",", ":"))
     with open(cache, "w") as f:
         f.write(report)
     return report
@@ -151,9 +153,11 @@ def probe_source(assignment, canaries, allowed):
 def report_of(verdict):
     """The probe's report, read back from the messages of its verdict."""
     for cell in verdict["cells"].values():
-        m = re.search(r"REPORT(\{.*\})END", cell["message"])
+        # Checks wrap their messages to 100 columns (visible_harness.teaching), breaking the
+        # compact report (no spaces) with inserted line breaks: remove them before parsing.
+        m = re.search(r"REPORT(\{.*\})END", cell["message"], re.S)
         if m:
-            return json.loads(m.group(1))
+            return json.loads(m.group(1).replace("\n", ""))
     raise AssertionError(f"no report in the verdict: {verdict}")
 
 

@@ -10,17 +10,67 @@ While your code runs, everything it writes to stdout or stderr (``print``, ``tqd
 warnings, even output of compiled code) is captured at the file-descriptor level: nbgrader scores a
 test cell 0 if anything reaches the cell's stderr, and honest progress output must not cost points.
 A one-line note in the cell's (stdout) output says what was captured.
+
+A statistical check judges a few numbers (a mean, a share, an acceptance rate), each a ``Stat``:
+your value, the reference value, the statistic's standard error (its sd across runs of the
+reference solution, measured by the instructor's ``course calibrate``) and the tolerance in standard
+errors. One declaration drives the check, its message and the calibration.
 """
 
 import contextlib
 import functools
 import io
+import math
 import os
 import sys
 import tempfile
 import textwrap
 import traceback
 import warnings
+from typing import NamedTuple
+
+
+class Stat(NamedTuple):
+    """One statistic a check judges: passes when ``|value - expected| <= k * sd``.
+
+    ``sd`` is the statistic's standard error, its sd across runs of the reference solution (declared
+    in the tests module, measured by ``course calibrate``); ``k`` is the tolerance in those units;
+    ``hint`` says what usually causes a miss."""
+    name: str
+    value: float
+    expected: float
+    sd: float
+    k: float
+    hint: str = ""
+
+    @property
+    def z(self):
+        """Distance from the reference in standard errors (signed)."""
+        return (float(self.value) - float(self.expected)) / self.sd
+
+    @property
+    def tolerance(self):
+        return self.k * self.sd
+
+    def ok(self):
+        value = float(self.value)
+        return math.isfinite(value) and abs(value - float(self.expected)) <= self.tolerance
+
+
+def stats_problem(stats):
+    """The message for the first statistic outside its tolerance, or None: how far the value is
+    from the reference in standard errors, beside the hint (never the test's data or code)."""
+    for s in stats:
+        if s.ok():
+            continue
+        value = float(s.value)
+        if not math.isfinite(value):
+            where = f"is {value}, not a finite number (the reference is {float(s.expected):.4g})"
+        else:
+            where = (f"is {value:.4g}, {abs(s.z):.1f} standard errors {'above' if s.z > 0 else 'below'} "
+                     f"the reference {float(s.expected):.4g} (a correct answer lands within {s.k:g})")
+        return f"{s.name} {where}" + (f": {s.hint}" if s.hint else "")
+    return None
 
 
 class Captured:

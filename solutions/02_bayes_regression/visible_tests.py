@@ -21,7 +21,8 @@ def _close(a, b):
 def log_prior_probe(ns, seed):
     def body(log_prior):
         f = lambda b0, b1: float(log_prior(np.array([b0, b1]), 2.0, 3.0))  # noqa: E731
-        return {"centre": f(0.0, 0.0), "b0_sd": f(2.0, 0.0), "b1_sd": f(0.0, 3.0)}
+        # (60, -90) is 30 prior sds from 0 in each coordinate: each density is ~1e-196, their product 0.0.
+        return {"centre": f(0.0, 0.0), "b0_sd": f(2.0, 0.0), "b1_sd": f(0.0, 3.0), "far": f(60.0, -90.0)}
     return probe(ns, ["log_prior"], body)
 
 
@@ -41,6 +42,10 @@ def log_prior_check(r):
         return (f"`log_prior` at (0, 0) with sigma0=2, sigma1=3 is {r['centre']:.6f}, expected "
                 f"-log(2 pi) - log(2 * 3) = {centre:.6f}: include the normalising constants "
                 "-log(sigma) - log(2 pi)/2 of each normal density")
+    if not _close(r["far"], centre - 900.0):
+        return (f"`log_prior` at (60, -90) with sigma0=2, sigma1=3 (30 prior sds from 0 in each) is "
+                f"{r['far']}, expected {centre - 900.0:.6f}: add the two log densities; the product of "
+                "two densities that small is 0.0 in floating point, and its log -inf")
     return None
 
 
@@ -49,7 +54,8 @@ def log_likelihood_probe(ns, seed):
         one = lambda y: float(log_likelihood(np.array([1.0, 2.0]), np.array([1.0]), np.array([y]), 2.0))  # noqa: E731
         x = np.linspace(-3.0, 3.0, 2000)
         many = float(log_likelihood(np.array([1.0, 2.0]), x, 1.0 + 2.0 * x + 3.0, 1.0))
-        return {"centre": one(3.0), "one_sd": one(5.0), "many": many}
+        # y = 83: one point 40 sds from the line, where its density alone is 0.0 in floating point.
+        return {"centre": one(3.0), "one_sd": one(5.0), "many": many, "far": one(83.0)}
     return probe(ns, ["log_likelihood"], body)
 
 
@@ -71,6 +77,10 @@ def log_likelihood_check(r):
         return (f"`log_likelihood` of 2,000 points, each 3 sds from the line, is {r['many']}, expected "
                 f"{many:.3f}: add log densities (np.sum of the per-point terms); a product of 2,000 "
                 "densities underflows to 0 and its log is -inf")
+    if not _close(r["far"], centre - 800.0):
+        return (f"`log_likelihood` of one point 40 sds from the line (sigma_d=2) is {r['far']}, expected "
+                f"{centre - 800.0:.6f}: compute the log density, -(residual / sigma_d)^2 / 2 - log(sigma_d) "
+                "- log(2 pi)/2, directly; the density itself is 0.0 in floating point there")
     return None
 
 
@@ -80,8 +90,11 @@ def log_posterior_probe(ns, seed):
         x = rng.uniform(-3, 3, 30)
         y = 1.0 + 2.0 * x + rng.standard_normal(30)
         b = np.array([0.4, 1.5])
+        far = np.array([0.4, 40.0])  # a slope far from the data's: the likelihood's exp underflows
         return {"post": float(log_posterior(b, x, y, 1.5, 10.0, 4.0)),
-                "sum": float(log_prior(b, 10.0, 4.0)) + float(log_likelihood(b, x, y, 1.5))}
+                "sum": float(log_prior(b, 10.0, 4.0)) + float(log_likelihood(b, x, y, 1.5)),
+                "far_post": float(log_posterior(far, x, y, 1.5, 10.0, 4.0)),
+                "far_sum": float(log_prior(far, 10.0, 4.0)) + float(log_likelihood(far, x, y, 1.5))}
     return probe(ns, ["log_posterior", "log_prior", "log_likelihood"], body)
 
 
@@ -92,6 +105,11 @@ def log_posterior_check(r):
     if not _close(r["post"], r["sum"]):
         return (f"`log_posterior` = {r['post']:.6f} but log_prior + log_likelihood = {r['sum']:.6f}: "
                 "return exactly their sum, passing sigma0, sigma1 to log_prior and sigma_d to log_likelihood")
+    # (When your own log_prior + log_likelihood is not finite there, their tests say why.)
+    if np.isfinite(r["far_sum"]) and not _close(r["far_post"], r["far_sum"]):
+        return (f"`log_posterior` at beta = (0.4, 40), far from the data, is {r['far_post']}, but log_prior + "
+                f"log_likelihood = {r['far_sum']:.4f}: add the two logs; never exponentiate them (exp of "
+                "a log density below -745 is 0.0 in floating point)")
     return None
 
 
