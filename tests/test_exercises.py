@@ -90,6 +90,11 @@ def _secret_and_public_lines(assignment):
                 (secret if region else public).add(s)
         if nbk.meta(cell).get("solution") and cell["cell_type"] == "markdown":
             secret.update(s.strip() for s in nbk.source(cell).splitlines() if len(s.strip()) >= 12)
+    # The hidden tests' module is secret as a whole; the visible tests and their harness are public.
+    folder = nbk.solution_path(assignment).parent
+    for name, lines in ((nbk.HIDDEN_MODULE, secret), (nbk.VISIBLE_MODULE, public), (nbk.HARNESS, public)):
+        if (folder / name).exists():
+            lines.update(s.strip() for s in (folder / name).read_text().splitlines() if len(s.strip()) >= 12)
     return secret - public
 
 
@@ -101,6 +106,9 @@ def test_release_leaks_no_solution_and_no_hidden_test(assignment):
     release_lines = {ln.strip() for c in nbk.load(ROOT / "exercises" / assignment /
                                                     f"{assignment}.ipynb")["cells"]
                      for ln in nbk.source(c).splitlines()}
+    release_lines |= {ln.strip() for p in (ROOT / "exercises" / assignment).glob("*.py")
+                      for ln in p.read_text().splitlines()}
+    assert not (ROOT / "exercises" / assignment / nbk.HIDDEN_MODULE).exists()
     leaked = sorted(_secret_and_public_lines(assignment) & release_lines)
     assert not leaked, f"secret lines in exercises/{assignment}: {leaked[:5]}"
 
@@ -326,7 +334,8 @@ def test_student_copy_holds_what_students_need_and_no_secret(outside):
     # Solution and hidden-test lines, except those the course publishes on purpose elsewhere (helpers
     # holds the course's own samplers, lectures and visible tests share generic lines like imports).
     published = "\n".join([*(p.read_text() for p in (ROOT / "helpers").glob("*.py")),
-                           *(p.read_text() for p in (ROOT / "solutions").rglob("*.py")),
+                           *(p.read_text() for p in (ROOT / "solutions").rglob("*.py")
+                             if p.name != nbk.HIDDEN_MODULE),
                            *(nbk.source(c) for p in (ROOT / "lectures").glob("*.ipynb")
                              for c in nbk.load(p)["cells"])])
     secret = {ln for a in PRESENT for ln in _secret_and_public_lines(a)
