@@ -122,6 +122,7 @@ def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_by
            "cpu_seconds": cell_seconds, "wall_seconds": cell_seconds, "memory_bytes": memory_bytes}
     argv = [sys.executable, "-I", "-m", "course.judge_runner"]
     if not unsafe:
+        sandbox.seed(scratch)
         argv = sandbox.command(argv, scratch)
     total = cell_seconds * len(tests) + 30
     try:
@@ -159,6 +160,7 @@ def in_kernel_scores(assignment, submission_path, student, template_db, unsafe=F
                 f"--CourseDirectory.root={course}", f"--db=sqlite:///{course / 'gradebook.db'}",
                 f"--Execute.timeout={cell_seconds}"]
         if not unsafe:
+            sandbox.seed(course)
             argv = sandbox.command(argv, course)
         try:
             subprocess.run(argv, cwd=course, env=_env(), capture_output=True, timeout=
