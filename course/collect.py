@@ -184,7 +184,8 @@ def collect(assignment, folder, paths, replace=False, roster=None):
                 result.problems.append(f"{e.shown}: no usable student id in {name!r}")
                 continue
         row = {"lms_id": lms_id or "", "name": name,
-               **{k: mapping.get(lms_id or "", {}).get(k, "") for k in ("section", "sis_id", "email")}}
+               **{k: mapping.get(lms_id or "", {}).get(k, "")
+                  for k in ("section", "sis_id", "email", "first_name", "last_name")}}
         key = (order, e.when, e.shown)
         if student in chosen:
             old_key, old = chosen[student][0], chosen[student][1]
