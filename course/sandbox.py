@@ -200,8 +200,8 @@ def available():
 def seed(scratch):
     """Put matplotlib's font list (built once per process by :func:`_checked`) into the scratch folder
     of a sandboxed run. It saves each run the font scan of ``import matplotlib.pyplot`` (about a
-    fifth of the setup cells' imports) and changes nothing else: without it matplotlib would build
-    the same list. Nothing is written when no sandbox starts here."""
+    tenth of the runner's CPU time, measured in benchmarks/README.md) and changes nothing else:
+    without it matplotlib would build the same list. Nothing is written when no sandbox starts here."""
     ok, files = _checked()
     if not ok or not files:
         return
