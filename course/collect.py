@@ -8,7 +8,9 @@ Accepted, in a folder or a ``.zip`` (zips inside the folder are opened too):
 - one folder per student: ``<student>/<id>.ipynb``, or ``<student>_<id>.ipynb`` / ``<student>-<id>.ipynb``.
 
 Student ids are safe slugs that keep the LMS's id (``anna-berg-1017``), or the id an instructor's
-roster CSV gives for that LMS id; the name as written (any script) goes into ``roster.csv``. Two
+roster CSV gives for that LMS id; the name as written (any script) goes into ``roster.csv``, with the
+roster CSV's ``first_name``, ``last_name``, ``email``, ``section`` and ``sis_id`` when it has them
+(``grade`` writes names, email and LMS id into the gradebook's student rows, for formgrader). Two
 different LMS ids are never one student; several files of one student are a resubmission (the newest
 is taken, the others reported). Every file not placed is listed with its reason. The submission time
 (the file's or the zip entry's) is written to ``timestamp.txt``, which ``grade`` records in the gradebook.
@@ -148,7 +150,8 @@ def problem_with(data):
 
 
 def load_mapping(path):
-    """An instructor's roster CSV: ``{lms_id: row}`` with ``student``, ``name``, ``section``, ..."""
+    """An instructor's roster CSV: ``{lms_id: row}`` with ``student`` and any of ``name``,
+    ``first_name``, ``last_name``, ``email``, ``section``, ``sis_id``."""
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     if rows and not {"lms_id", "student"} <= set(rows[0]):
@@ -184,7 +187,8 @@ def collect(assignment, folder, paths, replace=False, roster=None):
                 result.problems.append(f"{e.shown}: no usable student id in {name!r}")
                 continue
         row = {"lms_id": lms_id or "", "name": name,
-               **{k: mapping.get(lms_id or "", {}).get(k, "") for k in ("section", "sis_id", "email")}}
+               **{k: mapping.get(lms_id or "", {}).get(k, "")
+                  for k in ("section", "sis_id", "email", "first_name", "last_name")}}
         key = (order, e.when, e.shown)
         if student in chosen:
             old_key, old = chosen[student][0], chosen[student][1]

@@ -23,6 +23,7 @@ from . import autograded, sandbox
 from . import gradebook as gbk
 from . import judge as _judge
 from .paths import CoursePaths, db_url
+from .roster import gradebook_fields, read_roster
 
 
 def _work(args):
@@ -129,9 +130,11 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
     t0 = time.perf_counter()
     timing = {} if timing is None else timing
     timing["database"] = 0.0
+    roster = read_roster(paths)  # names, email and LMS id of each student, for the gradebook's rows
     with gbk.opened(url) as gb:
         for student in list(results):  # cached verdicts too: the gradebook given may be a new one
-            _store(gb, paths, assignment, student, results[student], subs[student], timing)
+            _store(gb, paths, assignment, student, results[student], subs[student], timing,
+                   gradebook_fields(roster.get(student)))
         bar = None
         if progress and todo:
             from tqdm import tqdm
@@ -150,7 +153,8 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
                 (cdir / f"{student}.json").write_text(json.dumps(
                     {"fingerprint": key, "parts": parts, "verdict": verdict}))
                 results[student] = dict(verdict, regraded=reason)
-                _store(gb, paths, assignment, student, results[student], path, timing)
+                _store(gb, paths, assignment, student, results[student], path, timing,
+                       gradebook_fields(roster.get(student)))
                 if bar:
                     bar.update()
         if bar:
@@ -162,10 +166,10 @@ def grade(assignment, course_dir, workers=None, force=False, unsafe=False, db=No
     return dict(sorted(results.items()))
 
 
-def _store(gb, paths, assignment, student, verdict, path, timing):
+def _store(gb, paths, assignment, student, verdict, path, timing, student_fields=None):
     when = submitted_time(path)
     t0 = time.perf_counter()
-    gbk.record(gb, assignment, student, verdict, when)
+    gbk.record(gb, assignment, student, verdict, when, student_fields)
     timing["database"] += time.perf_counter() - t0
     autograded.write(paths, assignment, student, verdict, path, when)
 

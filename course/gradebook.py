@@ -176,21 +176,20 @@ def _update_cells(paths, url, assignment):
         gb.db.commit()
 
 
-def record(gb, assignment, student, verdict, timestamp=None, name=None):
+def record(gb, assignment, student, verdict, timestamp=None, student_fields=None):
     """Write one verdict into the open gradebook ``gb``: judge scores as the test cells' auto scores.
 
     ``needs_manual_grade``: written (markdown) answers until a person grades them; test cells of a
     submission whose status is not *graded* (flagged, crashed, timed out, not gradable) until a person
     looks — the judge's score stands meanwhile. A test the verdict lacks scores 0, so a crashed grading
     never leaves earlier scores standing. ``timestamp``: the submission time (naive UTC) or None;
-    ``name``: ``(first, last)`` for the student's row."""
+    ``student_fields``: columns of the student's row (``first_name``, ``last_name``, ``email``,
+    ``lms_user_id``: :func:`course.roster.gradebook_fields`); columns it lacks keep what the row has."""
     from nbgrader.api import MissingEntry
 
-    first, last = name or (None, None)
     for attempt in range(5):  # another grader may create the same student or submission at once
         try:
-            gb.update_or_create_student(student, **({"first_name": first, "last_name": last}
-                                                    if first or last else {}))
+            gb.update_or_create_student(student, **(student_fields or {}))
             try:
                 sub = gb.find_submission(assignment, student)
             except MissingEntry:

@@ -113,15 +113,20 @@ def check(test, result):
         return False, f"the grader could not use your answer ({type(exc).__name__}: {exc})"
 
 
+RUNNER = ("-m", "course.judge_runner")
+
+
 def run_probes(tests, answers, scratch, unsafe=False, cell_seconds=60, memory_bytes=2 * 1024**3,
-               setup=()):
+               setup=(), runner=RUNNER):
     """Run the sandboxed probes (after the instructor's ``setup`` cells and the answers); return
-    ``{grade_id: runner result}``."""
+    ``{grade_id: runner result}``. ``runner``: how the interpreter starts the runner (benchmarks
+    wrap it to measure its CPU time inside)."""
     job = {"setup": list(setup), "answers": answers,
            "cells": [{"grade_id": t.grade_id, "seed": t.seed, "source": t.source} for t in tests],
            "cpu_seconds": cell_seconds, "wall_seconds": cell_seconds, "memory_bytes": memory_bytes}
-    argv = [sys.executable, "-I", "-m", "course.judge_runner"]
+    argv = [sys.executable, "-I", *runner]
     if not unsafe:
+        sandbox.seed(scratch)
         argv = sandbox.command(argv, scratch)
     total = cell_seconds * len(tests) + 30
     try:
@@ -159,6 +164,7 @@ def in_kernel_scores(assignment, submission_path, student, template_db, unsafe=F
                 f"--CourseDirectory.root={course}", f"--db=sqlite:///{course / 'gradebook.db'}",
                 f"--Execute.timeout={cell_seconds}"]
         if not unsafe:
+            sandbox.seed(course)
             argv = sandbox.command(argv, course)
         try:
             subprocess.run(argv, cwd=course, env=_env(), capture_output=True, timeout=

@@ -15,7 +15,9 @@ need to run:
   ``/usr/lib/x86_64-linux-gnu``, reached through the ``/lib`` and ``/lib64`` links: libc, libm,
   libz, libffi, libexpat, libstdc++...), and ``/etc/ld.so.cache``, the loader's index of them;
 - a private ``/dev`` (null, zero, random, urandom, tty) and a ``/proc`` of its own PID namespace;
-- one writable scratch folder, which is also ``HOME`` and ``TMPDIR``.
+- one writable scratch folder, which is also ``HOME`` and ``TMPDIR``; :func:`seed` puts into it, before
+  the run, matplotlib's font list as the same sandbox builds it (otherwise every submission's
+  ``import matplotlib.pyplot`` would rebuild it in its empty ``MPLCONFIGDIR``).
 
 Nothing else exists inside: no ``/home``, ``/root``, ``/srv``, ``/var``, ``/opt``, ``/mnt``, no
 ``/etc`` beyond the loader's cache, no course folder wherever it is, no repository. The environment is
@@ -39,6 +41,9 @@ from .notebooks import ROOT
 # Package folders the editable install maps to the repository (bound alone, never the repository).
 PACKAGES = ("helpers", "course")
 LOADER_CACHE = Path("/etc/ld.so.cache")  # the loader's index of library folders (names only)
+MPL_DIR = ".mpl"  # matplotlib's config and cache folder inside the scratch folder (MPLCONFIGDIR)
+# What the check in ``available`` imports: the judge's runner and what the setup cells load.
+CHECK_IMPORTS = "import numpy, scipy.stats, matplotlib.font_manager, helpers, course.judge_runner"
 
 
 def _package_dirs():
@@ -145,7 +150,7 @@ def environment(scratch):
     bins = [str(Path(sys.executable).parent), str(Path(os.path.realpath(sys.executable)).parent)]
     env = {"PATH": os.pathsep.join(dict.fromkeys(bins)), "HOME": scratch, "TMPDIR": scratch,
            "LANG": "C.UTF-8", "IPYTHONDIR": f"{scratch}/.ipython",
-           "JUPYTER_CONFIG_DIR": f"{scratch}/.jupyter", "MPLCONFIGDIR": f"{scratch}/.mpl",
+           "JUPYTER_CONFIG_DIR": f"{scratch}/.jupyter", "MPLCONFIGDIR": f"{scratch}/{MPL_DIR}",
            "MPLBACKEND": "Agg"}
     if "PYTHONHASHSEED" in os.environ:
         env["PYTHONHASHSEED"] = os.environ["PYTHONHASHSEED"]
@@ -170,14 +175,37 @@ def command(argv, scratch, hide=()):
 
 
 @functools.cache
+def _checked():
+    """Run :data:`CHECK_IMPORTS` once in a fresh sandbox: ``(True, {name: bytes})`` of the font list
+    matplotlib built in its empty ``MPLCONFIGDIR``, or ``(False, {})`` when no sandbox starts here.
+    Only trusted code runs in this check; the same allow-list and paths as every judge, so the list
+    names the fonts that exist inside, where they are inside."""
+    if not shutil.which("bwrap"):
+        return False, {}
+    with tempfile.TemporaryDirectory(prefix="sandbox-check-") as scratch:
+        argv = [sys.executable, "-I", "-c", CHECK_IMPORTS]
+        try:
+            proc = subprocess.run(command(argv, scratch), capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired):
+            return False, {}
+        files = {p.name: p.read_bytes() for p in (Path(scratch) / MPL_DIR).glob("fontlist-*.json")}
+    return proc.returncode == 0, files if proc.returncode == 0 else {}
+
+
 def available():
     """True when bubblewrap exists and the sandbox can run the judge's imports on this machine."""
-    if not shutil.which("bwrap"):
-        return False
-    with tempfile.TemporaryDirectory(prefix="sandbox-check-") as scratch:
-        argv = [sys.executable, "-I", "-c", "import numpy, scipy.stats, helpers, course.judge_runner"]
-        try:
-            proc = subprocess.run(command(argv, scratch), capture_output=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-    return proc.returncode == 0
+    return _checked()[0]
+
+
+def seed(scratch):
+    """Put matplotlib's font list (built once per process by :func:`_checked`) into the scratch folder
+    of a sandboxed run. It saves each run the font scan of ``import matplotlib.pyplot`` (about a
+    tenth of the runner's CPU time, measured in benchmarks/README.md) and changes nothing else:
+    without it matplotlib would build the same list. Nothing is written when no sandbox starts here."""
+    ok, files = _checked()
+    if not ok or not files:
+        return
+    folder = Path(scratch) / MPL_DIR
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)

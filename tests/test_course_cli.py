@@ -115,3 +115,19 @@ def test_release_refuses_a_visible_test_whose_definitions_are_missing(folder):
     proc = course("release", "hw_copy", "--course-dir", str(folder.root))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (folder.released("hw_copy").parent / "visible_tests.py").exists()
+
+
+@pytest.mark.parametrize("row, fields", [
+    ({"name": "Anna Maria Berg", "email": " a@x.example ", "lms_id": "1017"},
+     {"first_name": "Anna Maria", "last_name": "Berg", "email": "a@x.example", "lms_user_id": "1017"}),
+    ({"name": "Berg,  Anna Maria"}, {"first_name": "Anna Maria", "last_name": "Berg"}),
+    ({"name": "张伟"}, {"first_name": "", "last_name": "张伟"}),
+    ({"name": "Anna Berg", "first_name": "Anna", "last_name": "van den Berg"},
+     {"first_name": "Anna", "last_name": "van den Berg"}),
+    ({"name": " ", "email": ""}, {}), (None, {})])
+def test_roster_rows_give_the_gradebooks_student_columns(row, fields):
+    """What `grade` writes into nbgrader's student row: the roster's own first and last names, else its
+    name split (a comma: "Last, First"; else the last word is the family name); nothing it lacks."""
+    from course.roster import gradebook_fields
+
+    assert gradebook_fields(row) == fields

@@ -1,11 +1,12 @@
 """The gradebook is the source of truth, and nbgrader's formgrader works after `course grade`.
 
-As an instructor: a course folder outside the repository, `course release`, two submissions,
-`course grade`; then formgrader's own HTTP API on a real Jupyter server on loopback (started and
-always stopped here) lists the submissions as autograded with the judge's scores and the written
-answers as needing a hand grade; a hand grade and a comment set through that API reach `course
-feedback` and `course export`. Then the cache never stands in for a write (a second gradebook gets
-every verdict), and a change to the source notebook updates the gradebook's assignment.
+As an instructor: a course folder outside the repository, `course release`, two submissions (one
+collected from a Moodle download with the instructor's roster), `course grade`; then formgrader's own
+HTTP API on a real Jupyter server on loopback (started and always stopped here) lists the submissions
+as autograded with the judge's scores, under the roster's names, and the written answers as needing a
+hand grade; a hand grade and a comment set through that API reach `course feedback` and `course
+export`. Then the cache never stands in for a write (a second gradebook gets every verdict), and a
+change to the source notebook updates the gradebook's assignment.
 """
 
 import csv
@@ -93,7 +94,15 @@ def graded():
         add_assignment(paths, A, A)
         course_cli("release", A, "--course-dir", str(paths.root))
         release = paths.released(A)
-        nbr.submit(paths.root, A, "ref", nbk.make_submission(A, nbk.answer_sources(A), release))
+        # ref comes as the LMS gives it: a Moodle download and the instructor's roster (names, email);
+        # blank is placed by hand and has no roster row.
+        export = tmp / "moodle" / "Anna Maria Berg_1017_assignsubmission_file_" / f"{A}.ipynb"
+        export.parent.mkdir(parents=True)
+        export.write_text(json.dumps(nbk.make_submission(A, nbk.answer_sources(A), release)))
+        (tmp / "roster.csv").write_text("lms_id,student,name,email\n1017,ref,Anna Maria Berg,"
+                                        "anna.berg@uni.example\n")
+        course_cli("--course-dir", str(paths.root), "collect", A, str(tmp / "moodle"), "--roster",
+                   str(tmp / "roster.csv"))
         nbr.submit(paths.root, A, "blank", nbk.load(release))
         for s, when in (("ref", "2026-03-01 09:30:00.000000 UTC"),
                         ("blank", "2026-03-02 23:59:00.000000 UTC")):
@@ -115,6 +124,12 @@ def test_formgrader_lists_judged_scores_and_hand_grades_reach_feedback_and_expor
         assert subs["ref"]["max_written_score"] == 2 and subs["ref"]["max_score"] == full + 2
         assert all(s["needs_manual_grade"] for s in subs.values())  # the written answers
         assert subs["ref"]["timestamp"].startswith("2026-03-01T09:30")
+        # The roster's names, as formgrader shows them ("Berg, Anna Maria"); none for blank.
+        assert (subs["ref"]["first_name"], subs["ref"]["last_name"]) == ("Anna Maria", "Berg")
+        assert (subs["blank"]["first_name"], subs["blank"]["last_name"]) == (None, None)
+        students = {s["id"]: s for s in server.get("/formgrader/api/students")}
+        assert students["ref"]["email"] == "anna.berg@uni.example" and students["blank"]["email"] is None
+        assert students["ref"]["lms_user_id"] == "1017"
         nbs = {n["student"]: n for n in server.get(f"/formgrader/api/submitted_notebooks/{A}/{A}")}
         ref_nb = nbs["ref"]["id"]
         grades = server.get(f"/formgrader/api/grades?submission_id={ref_nb}")
@@ -152,6 +167,7 @@ def test_every_run_writes_every_verdict_even_cached_and_source_changes_update_th
     full = sum(nbr.test_points(A).values())
     assert {s: sum(c["score"] for c in r["cells"].values()) for s, r in records.items()} == {"ref": full,
                                                                                            "blank": 0}
+    assert (records["ref"]["first_name"], records["ref"]["last_name"]) == ("Anna Maria", "Berg")
     # The instructor adds a point to a test and a new judged test: the gradebook follows, the
     # fingerprint says the tests changed, and the new test's score is there.
     nb = json.loads(paths.source(A).read_text())

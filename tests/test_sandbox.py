@@ -268,3 +268,30 @@ def test_the_graders_environment_stays_outside(tmp_path):
                           timeout=60)
     inside = json.loads(proc.stdout)
     assert "GRADER_SECRET" not in inside and inside["HOME"] == str(tmp_path.resolve()), inside
+
+
+@needs_sandbox
+def test_seeded_font_list_is_matplotlibs_own_and_is_used():
+    """``seed`` spares each sandboxed run matplotlib's font scan without changing what runs: the list
+    it puts in the scratch folder is the one matplotlib builds there by itself (the same fonts at the
+    same paths; matplotlib lists them in a hash-dependent order), and a seeded run reads it instead
+    of building it again (the file is not rewritten)."""
+
+    def fonts(files):
+        return {name: {k: sorted(json.dumps(e, sort_keys=True) for e in v) if isinstance(v, list) else v
+                       for k, v in json.loads(data).items()} for name, data in files.items()}
+
+    argv = [sys.executable, "-I", "-c", "import matplotlib.pyplot"]
+    fresh, seeded = fresh_dir(), fresh_dir()
+    try:
+        subprocess.run(sandbox.command(argv, fresh), capture_output=True, timeout=120, check=True)
+        built = {p.name: p.read_bytes() for p in (fresh / sandbox.MPL_DIR).glob("fontlist-*.json")}
+        assert built and fonts(built) == fonts(sandbox._checked()[1])
+        sandbox.seed(seeded)
+        written = {p: p.stat().st_mtime_ns for p in (seeded / sandbox.MPL_DIR).iterdir()}
+        assert len(written) == len(built)
+        subprocess.run(sandbox.command(argv, seeded), capture_output=True, timeout=120, check=True)
+        assert {p: p.stat().st_mtime_ns for p in (seeded / sandbox.MPL_DIR).iterdir()} == written
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(seeded, ignore_errors=True)
