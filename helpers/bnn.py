@@ -9,7 +9,6 @@ Densities are normalised. Weight arguments may be a batch of shape ``(..., 3H + 
 """
 
 import numpy as np
-from scipy import optimize
 
 from ._checks import data_pair, generator, positive, positive_int
 
@@ -151,6 +150,10 @@ def fit_map(x, y, n_hidden, rng, sigma_d=0.1, sigma_w=1.0, n_restarts=10):
     With ``sigma_w`` large this is close to the maximum-likelihood fit. Returns the best ``w``
     found, shape ``(3 n_hidden + 1,)``.
     """
+    # scipy is imported here, not at the top: `import helpers` runs in every graded submission's fresh
+    # sandbox, and scipy's import was a quarter of a submission's CPU time.
+    from scipy import optimize
+
     generator(rng)
     log_post, grad = make_log_post(x, y, n_hidden, sigma_d, sigma_w)
     best, best_val = None, np.inf
