@@ -28,6 +28,7 @@ import io
 import json
 import math
 import os
+import textwrap
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -281,19 +282,20 @@ def _fmt_p(p):
 
 
 def text_report(report, corpus=()):
+    width = min(72, max([len(s["name"]) for c in report["checks"] for s in c["stats"]] + [20]))
     lines = [f"{report['assignment']}: {report['runs']} runs of the reference (entropy {report['entropy']})",
-             f"{'check':34s} {'statistic':38s} {'sd':>9s} {'decl sd':>9s} {'k':>5s} {'k meas':>6s} "
+             f"{'check':30s} {'statistic':{width}s} {'sd':>9s} {'decl sd':>9s} {'k':>4s} {'k meas':>6s} "
              f"{'max|z|':>6s} {'out':>4s} {'p_fail':>8s} {'upper':>8s}"]
     for c in report["checks"]:
-        head = f"{c['grade_id'][:34]:34s}"
+        head = f"{c['grade_id'][:30]:30s}"
         if not c["stats"]:
-            lines.append(f"{head} {'(exact conditions)':38s} {'':>9s} {'':>9s} {'':>5s} {'':>6s} {'':>6s} "
-                         f"{c['fails']:4d} {'(seen)':>8s} {'':>8s}")
+            lines.append(f"{head} {'(exact conditions)':{width}s} {'':>9s} {'':>9s} {'':>4s} {'':>6s} "
+                         f"{'':>6s} {c['fails']:4d} {'(seen)':>8s}")
         for s in c["stats"]:
-            lines.append(f"{head} {s['name'][:38]:38s} {s['sd']:9.3g} {s['sd_declared']:9.3g} {s['k']:5.2g} "
-                         f"{s['k_measured']:6.2f} {s['max_abs_z']:6.2f} {s['outside']:4d} "
+            lines.append(f"{head} {s['name'][:width]:{width}s} {s['sd']:9.3g} {s['sd_declared']:9.3g} "
+                         f"{s['k']:4.3g} {s['k_measured']:6.2f} {s['max_abs_z']:6.2f} {s['outside']:4d} "
                          f"{_fmt_p(s['p_fail']):>8s} {_fmt_p(s['p_fail_upper']):>8s}")
-            head = " " * 34
+            head = " " * 30
     lines.append(f"assignment ({report['points']:g} points): false fail per grading from its statistics "
                  f"{_fmt_p(report['p_fail'])} (95% upper bound {_fmt_p(report['p_fail_upper'])}); "
                  "runs with any failed check: "
@@ -365,7 +367,8 @@ def plot(report, path):
         ax.axvspan(-lim, -s["k"], color="#dd8452", alpha=0.25)
         ax.axvspan(s["k"], lim, color="#dd8452", alpha=0.25)
         ax.set_xlim(-lim, lim)
-        ax.set_title(f"{gid}\n{s['name'][:40]}", fontsize=8)
+        name = textwrap.shorten(s["name"], 96, placeholder="...")
+        ax.set_title("\n".join([gid, *textwrap.wrap(name, 48)]), fontsize=7)
         ax.set_xlabel("(value - reference) / declared sd", fontsize=7)
         ax.set_ylabel("density", fontsize=7)
         ax.tick_params(labelsize=7)
