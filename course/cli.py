@@ -224,7 +224,8 @@ def parser():
     col.add_argument("folder", help="a folder or a .zip (Canvas bulk download, Moodle download)")
     col.add_argument("--replace", action="store_true", help="take a changed resubmission")
     col.add_argument("--roster", default=None,
-                     help="CSV with columns lms_id, student, name, section: maps LMS ids to your ids")
+                     help="CSV with columns lms_id, student and any of name, first_name, last_name, "
+                          "section, email: maps LMS ids to your ids")
     gr = add("grade", cmd_grade, "judge every collected submission into the gradebook")
     gr.add_argument("assignment")
     gr.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
