@@ -68,7 +68,7 @@ def test_budget_fails_when_tolerances_are_halved(folder):
     harness.write_text(harness.read_text() + (
         "\n\n_Declared = Stat\n\n\ndef Stat(name, value, expected, sd, k, hint=''):  # noqa: N802\n"
         "    return _Declared(name, value, expected, sd, k / 2, hint)\n"))
-    proc = course_cli("--course-dir", str(folder), "calibrate", "tight_hw", "--runs", "60",
+    proc = course_cli("--course-dir", str(folder), "calibrate", "tight_hw", "--runs", "30",
                       "--corpus-runs", "0", "--workers", "1")
     assert proc.returncode == 1 and "BUDGET:" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-2000:]
 
