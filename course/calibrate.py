@@ -327,7 +327,8 @@ def markdown(report, corpus=()):
         if not c["stats"]:
             lines.append(f"| {c['grade_id']} | exact conditions | | | | | | {c['fails']} | | |")
         for s in c["stats"]:
-            lines.append(f"| {c['grade_id']} | {s['name']} | {s['sd_declared']:.4g} | {s['k']:g} | "
+            name = s["name"].replace("|", "\\|")  # a pipe would end the Markdown cell
+            lines.append(f"| {c['grade_id']} | {name} | {s['sd_declared']:.4g} | {s['k']:g} | "
                          f"{s['sd']:.4g} | {s['k_measured']:.2f} | {s['max_abs_z']:.2f} | {s['outside']} | "
                          f"{_fmt_p(s['p_fail'])} | {_fmt_p(s['p_fail_upper'])} |")
     lines += ["", f"Assignment ({report['points']:g} points): false fail per grading "

@@ -133,7 +133,7 @@ def test_benchmark_table_matches_the_declarations():
         if m:
             assignment = m.group(1)
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
         statistical = len(cells) == 10 and cells[0].startswith("test_") and cells[1] != "exact conditions"
         if assignment and statistical:
             quoted[(assignment, cells[0], cells[1])] = (float(cells[2]), float(cells[3]))
