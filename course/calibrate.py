@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .notebooks import apply_override, is_answer, is_visible, load, meta, source, strip_markers
+from .notebooks import apply_override, is_visible, load, meta, reference_answers, source
 
 MIN_K = 4.5  # the error budget's floor: a tolerance below 4.5 measured sds fails the budget test
 CONFIDENCE = 0.95  # for the upper bounds printed beside each estimate
@@ -44,13 +44,9 @@ BUDGET_ALPHA = 1e-4  # the budget test's own false-alarm level (its sd and mean 
 _STATE = {}  # per worker process: the compiled tests and the namespaces built for each submission
 
 
-def reference_answers(source_nb):
-    """``{grade_id: source}`` of the answer cells of the instructor's notebook, markers stripped."""
-    nb = load(source_nb)
-    return {meta(c)["grade_id"]: strip_markers(source(c)) for c in nb["cells"] if is_answer(c)}
-
-
 def _init(source_nb):
+    if _STATE.get("source_nb") == str(source_nb):
+        return  # this process already holds the compiled tests and the reference's namespace
     from .judge import load_tests
 
     tests, _, _, setup = load_tests(source_nb)
@@ -183,11 +179,12 @@ def stat_summary(decl, xs):
     mu_up = abs(mu) + norm.ppf(CONFIDENCE) * sd / math.sqrt(m)
     out.update(k_measured=tol / sd, max_abs_z=float(np.abs(finite - mu).max() / sd),
                p_fail=_normal_tail(tol, mu, sd), p_fail_upper=_normal_tail(tol, mu_up, sd_up))
-    # The budget test's bounds: the smallest sd and largest |mean| the data allow at level 1e-4, so
-    # that an honest tolerance fails the test less than once in 10,000 calibrations.
+    # The budget test's bound: the largest tolerance-in-sds the data allow at level 1e-4 (the smallest
+    # sd and the smallest |mean| they allow), so that an honest tolerance fails the test less than once
+    # in 10,000 calibrations.
     sd_low = sd * math.sqrt((m - 1) / chi2.ppf(1 - BUDGET_ALPHA / 2, m - 1))
-    mu_hi = abs(mu) + norm.ppf(1 - BUDGET_ALPHA / 2) * sd / math.sqrt(m)
-    out["k_measured_upper"] = (tol - mu_hi) / sd_low
+    mu_low = max(0.0, abs(mu) - norm.ppf(1 - BUDGET_ALPHA / 2) * sd / math.sqrt(m))
+    out["k_measured_upper"] = (tol - mu_low) / sd_low
     return out
 
 

@@ -71,10 +71,15 @@ def solution_path(assignment):
     return ROOT / "solutions" / assignment / f"{assignment}.ipynb"
 
 
-def answer_sources(assignment):
-    """``{grade_id: source}`` of the reference answers, markers stripped."""
-    nb = load(solution_path(assignment))
+def reference_answers(source_nb):
+    """``{grade_id: source}`` of the answer cells of an instructor's notebook, markers stripped."""
+    nb = load(source_nb)
     return {meta(c)["grade_id"]: strip_markers(source(c)) for c in nb["cells"] if is_answer(c)}
+
+
+def answer_sources(assignment):
+    """``{grade_id: source}`` of the reference answers of this repository's ``assignment``."""
+    return reference_answers(solution_path(assignment))
 
 
 def test_cells(assignment):
